@@ -1,0 +1,45 @@
+"""Issued certificates: what they say, their file and how to verify them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+
+def new_verification_code() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "organisation_id", "kind"),
+        CheckConstraint("kind IN ('award', 'participation')", name="kind_known"),
+        CheckConstraint("language IN ('en', 'fr', 'both')", name="language_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(4), default="en")
+    verification_code: Mapped[str] = mapped_column(String(40), unique=True, default=new_verification_code)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the certificate says
+    file_name: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reissued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    edition: Mapped[Edition] = relationship()  # noqa: F821
+    organisation: Mapped[Organisation] = relationship()  # noqa: F821
+    award: Mapped[Award | None] = relationship()  # noqa: F821

@@ -1,0 +1,33 @@
+"""flask commands: demo data, users."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.extensions import db
+
+demo_cli = AppGroup("demo", help="The demo edition.")
+users_cli = AppGroup("users", help="Accounts.")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds editions.")
+def demo_load(if_empty: bool) -> None:
+    """Load the demo editions, applications and accounts."""
+    from app.contests.models import Edition
+    from app.demo import DEMO_PASSWORD, load_demo
+
+    if not current_app.config.get("DEMO_DATA_ALLOWED"):
+        raise click.ClickException("Demo data cannot be loaded into a production configuration.")
+    if if_empty and db.session.scalar(select(func.count()).select_from(Edition)):
+        click.echo("The database already holds data: demo not loaded.")
+        return
+    summary = load_demo()
+    db.session.commit()
+    click.echo(f"Demo loaded: {summary}. Every demo account's password is {DEMO_PASSWORD!r}.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,115 @@
+"""Editions of a prize, their phases and their criteria."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class Phase(enum.StrEnum):
+    UPCOMING = "upcoming"
+    OPEN = "open"  # applications accepted
+    JUDGING = "judging"
+    DELIBERATION = "deliberation"  # judging closed, results not yet published
+    PUBLISHED = "published"
+
+
+class Aggregation(enum.StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED_MEAN = "trimmed_mean"
+    ZSCORE = "zscore"
+
+
+class Edition(db.Model):
+    __tablename__ = "editions"
+    __table_args__ = (
+        CheckConstraint("score_min < score_max", name="scale_ordered"),
+        CheckConstraint("score_min >= 0 AND score_max <= 100", name="scale_bounds"),
+        CheckConstraint("score_step > 0", name="step_positive"),
+        CheckConstraint("prizes_count >= 1", name="prizes_positive"),
+        CheckConstraint("submissions_open_at < submissions_close_at", name="submission_window"),
+        CheckConstraint("submissions_close_at <= judging_close_at", name="judging_after_submission"),
+        CheckConstraint(
+            "aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')", name="aggregation_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    ordinal: Mapped[int] = mapped_column()
+    year: Mapped[int] = mapped_column()
+    description: Mapped[str] = mapped_column(Text, default="")
+    reference_prefix: Mapped[str] = mapped_column(String(12), default="DOSTA")
+
+    submissions_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    submissions_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judging_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    results_publish_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # planned
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # done
+
+    prizes_count: Mapped[int] = mapped_column(default=3)
+    score_min: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
+    score_max: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(10))
+    score_step: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(1))
+    aggregation: Mapped[str] = mapped_column(String(20), default=Aggregation.MEAN)
+    tie_break_criteria: Mapped[list[int]] = mapped_column(JSON, default=list)  # criterion ids, in order
+    min_sheets_per_entry: Mapped[int] = mapped_column(default=3)
+    reveal_scores_to_jury: Mapped[bool] = mapped_column(default=False)  # after judging closes
+
+    ceremony_date: Mapped[date | None] = mapped_column()
+    ceremony_place: Mapped[str] = mapped_column(String(200), default="Strasbourg")
+    archived: Mapped[bool] = mapped_column(default=False)  # history imported from before the platform
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="edition", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        now = now or utcnow()
+        if self.results_published_at is not None:
+            return Phase.PUBLISHED
+        if now < self.submissions_open_at:
+            return Phase.UPCOMING
+        if now < self.submissions_close_at:
+            return Phase.OPEN
+        if now < self.judging_close_at:
+            return Phase.JUDGING
+        return Phase.DELIBERATION
+
+    def accepts_applications(self, now: datetime | None = None) -> bool:
+        return self.phase(now) == Phase.OPEN
+
+    @property
+    def is_published(self) -> bool:
+        return self.results_published_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.slug}>"
+
+
+class Criterion(db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "name"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")  # what the applicant is asked
+    guidance: Mapped[str] = mapped_column(Text, default="")  # what a high score means, for jurors
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(1))
+    position: Mapped[int] = mapped_column(default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="criteria")

@@ -1,0 +1,77 @@
+"""Template filters: dates in the prize's own time zone, countries, amounts."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_babel import format_date, gettext, ngettext
+from flask_babel import lazy_gettext as _l
+
+from app.countries import country_name
+from app.db import utcnow
+
+
+def display_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_datetime(value: datetime | None) -> str:
+    """'30 June 2015, 23:59 CEST': an instant in Strasbourg time."""
+    if value is None:
+        return ""
+    local = value.astimezone(display_zone())
+    return f"{format_date(local.date(), 'd MMMM y')}, {local:%H:%M} {local.tzname()}"
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(display_zone()).date()
+    return format_date(value, "d MMMM y")
+
+
+def time_left(deadline: datetime | None, now: datetime | None = None) -> str:
+    """'closes in 12 days', 'closes in 5 hours', 'closed'."""
+    if deadline is None:
+        return ""
+    seconds = (deadline - (now or utcnow())).total_seconds()
+    if seconds <= 0:
+        return gettext("closed")
+    days = int(seconds // 86400)
+    if days >= 1:
+        return ngettext("closes in %(num)d day", "closes in %(num)d days", days)
+    hours = int(seconds // 3600)
+    if hours >= 1:
+        return ngettext("closes in %(num)d hour", "closes in %(num)d hours", hours)
+    return ngettext("closes in %(num)d minute", "closes in %(num)d minutes", max(1, int(seconds // 60)))
+
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "withdrawn": _l("Withdrawn"),
+    "eligible": _l("Eligible"),
+    "ineligible": _l("Ineligible"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+def euro(value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"€{value:,}".replace(",", "\u202f")
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime,
+        local_date=local_date,
+        time_left=time_left,
+        country=country_name,
+        euro=euro,
+    )
+    app.jinja_env.globals.update(now=utcnow, status_label=status_label)

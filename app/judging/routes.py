@@ -1,0 +1,8 @@
+from flask import Blueprint
+
+bp = Blueprint("judging", __name__)
+
+
+@bp.get("/jury")
+def dashboard():
+    return "jury"

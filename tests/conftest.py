@@ -1,0 +1,109 @@
+"""Fixtures: a fresh app and database per test, a client, a login helper and factories."""
+
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db as _db
+from tests import factories
+
+POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def _schema_ready():
+    """On PostgreSQL the schema is built once and emptied after each test; SQLite starts empty each time."""
+    if POSTGRES:
+        app = create_app("testing")
+        with app.app_context():
+            _db.drop_all()
+            _db.create_all()
+    yield
+
+
+@pytest.fixture
+def app(tmp_path, _schema_ready):
+    app = create_app(
+        "testing",
+        UPLOAD_FOLDER=str(tmp_path / "uploads"),
+        CERTIFICATE_FOLDER=str(tmp_path / "certificates"),
+    )
+    with app.app_context():
+        if not POSTGRES:
+            _db.create_all()
+        yield app
+        _db.session.remove()
+        if POSTGRES:
+            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app):
+    """Emails sent during the test, newest last."""
+    return app.extensions["outbox"]
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token field in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out through the real forms, as a browser would."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, url: str = "/login") -> str:
+        return csrf_from(self.client.get(url).get_data(as_text=True))
+
+    def login(self, email: str, password: str = factories.PASSWORD, follow_redirects: bool = False):
+        token = self.csrf("/login")
+        return self.client.post(
+            "/login",
+            data={"email": email, "password": password, "csrf_token": token},
+            follow_redirects=follow_redirects,
+        )
+
+    def logout(self):
+        token = self.csrf("/account")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+    def post(self, url: str, data: dict | None = None, *, form_url: str | None = None, **kwargs):
+        """POST with a CSRF token taken from form_url (default: the same url)."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf(form_url or url))
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def make(db):
+    """The factories, bound to the test's database: make.user(...), make.edition(...), ..."""
+    return factories
