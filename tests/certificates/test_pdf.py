@@ -1,0 +1,577 @@
+"""The certificate PDF renderer: wording, layout, fonts, the batch split and what it refuses to load."""
+
+import dataclasses
+import http.server
+import io
+import re
+import subprocess
+import sys
+import threading
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import segno
+from pypdf import PdfReader
+from weasyprint import HTML
+
+from app.certificates import pdf
+from app.certificates.pdf import (
+    ASSETS_DIR,
+    AssetFetcher,
+    AssetRefused,
+    CertificateContent,
+    certificate_html,
+    distinction,
+    format_date,
+    ordinal,
+    place_text,
+    render_certificate,
+    render_certificates,
+    sha256_hex,
+)
+
+NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
+SHIPPED_FONTS = {"Certificate-Serif", "Certificate-Serif-Bold", "Certificate-Serif-Italic"}
+
+
+def make_content(**overrides) -> CertificateContent:
+    values = {
+        "kind": "award",
+        "language": "en",
+        "prize_name": "Dosta!-Congress Prize for Municipalities",
+        "edition_name": "4th Dosta!-Congress Prize for Municipalities",
+        "edition_year": 2013,
+        "place": 1,
+        "joint": False,
+        "special_mention": False,
+        "organisation_name": "Obrnice",
+        "organisation_kind": "municipality",
+        "country_name": "Czech Republic",
+        "country_name_fr": "République tchèque",
+        "project_title": "Community life in Obrnice – an integrated approach",
+        "reference": "DOSTA-2013-001",
+        "ceremony_date": date(2013, 10, 30),
+        "ceremony_place": "Strasbourg",
+        "signatories": (("Demo President", "President of the Congress"), ("Demo Chair", "Chair of the Jury")),
+        "verification_code": "q3Zx7mB2rT9kLp0aWc4dYh1e",
+        "verification_url": "https://prizejury.example.org/verify/q3Zx7mB2rT9kLp0aWc4dYh1e",
+        "issued_at": datetime(2013, 10, 30, 12, 0, tzinfo=UTC),
+    }
+    values.update(overrides)
+    return CertificateContent(**values)
+
+
+def read(pdf_bytes: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf_bytes))
+
+
+def text_of(pdf_bytes: bytes) -> str:
+    return "\n".join(page.extract_text() for page in read(pdf_bytes).pages)
+
+
+def lines_of(pdf_bytes: bytes) -> list[str]:
+    """The text layer as the pieces a reader sees: lines, and columns within a line (the footer)."""
+    return [
+        cell
+        for page in read(pdf_bytes).pages
+        for line in page.extract_text(extraction_mode="layout").splitlines()
+        for cell in re.split(r" {3,}", line.strip())
+        if cell
+    ]
+
+
+def words_of(pdf_bytes: bytes) -> str:
+    """The text layer read line by line, runs of spaces made single, to search for phrases.
+
+    Only ASCII spaces and newlines are collapsed: the French narrow no-break spaces must survive.
+    """
+    text = " ".join(page.extract_text(extraction_mode="layout") for page in read(pdf_bytes).pages)
+    return re.sub(r"[ \n]+", " ", text).strip()
+
+
+def fonts_of(reader: PdfReader) -> list:
+    """Every font dictionary reachable from the pages, including inside form XObjects."""
+    found, seen = [], set()
+
+    def walk(resources) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            if id(font) not in seen:
+                seen.add(id(font))
+                found.append(font)
+        for xobject in (resources.get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def is_embedded(font) -> bool:
+    descriptors = [font.get("/FontDescriptor")]
+    descriptors += [
+        descendant.get_object().get("/FontDescriptor") for descendant in font.get("/DescendantFonts", [])
+    ]
+    return any(
+        key in descriptor.get_object()
+        for descriptor in descriptors
+        if descriptor is not None
+        for key in ("/FontFile", "/FontFile2", "/FontFile3")
+    )
+
+
+def test_render_certificate_one_page_a4_landscape():
+    reader = read(render_certificate(make_content()))
+
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.left), float(box.bottom)) == (0, 0)
+    assert float(box.width) == pytest.approx(842, abs=1)
+    assert float(box.height) == pytest.approx(595, abs=1)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_render_certificate_name_comes_back_exactly_from_text_layer(name):
+    assert name in lines_of(render_certificate(make_content(organisation_name=name)))
+
+
+def test_render_certificate_english_wording():
+    text = words_of(render_certificate(make_content()))
+
+    for line in (
+        "CONGRESS OF LOCAL AND REGIONAL AUTHORITIES OF THE COUNCIL OF EUROPE",
+        "Dosta!-Congress Prize for Municipalities",
+        "4th Dosta!-Congress Prize for Municipalities · 2013",
+        "FIRST PRIZE",
+        "awarded to",
+        "MUNICIPALITY · CZECH REPUBLIC",
+        "for the project",
+        "“Community life in Obrnice – an integrated approach”",
+        "Strasbourg, 30 October 2013",
+        "DOSTA-2013-001",
+        "1st place",
+        "Issued 30 October 2013",
+        "Demo President",
+        "President of the Congress",
+        "Verify at",
+        "Code q3Zx7mB2rT9kLp0aWc4dYh1e",
+    ):
+        assert line in text
+
+
+def test_render_certificate_french_wording():
+    content = make_content(language="fr", place=2, organisation_name="Ηράκλειο", country_name_fr="Grèce")
+
+    text = words_of(render_certificate(content))
+
+    for line in (
+        "CONGRÈS DES POUVOIRS LOCAUX ET RÉGIONAUX DU CONSEIL DE L’EUROPE",
+        "DEUXIÈME PRIX",
+        "décerné à",
+        "Ηράκλειο",
+        "MUNICIPALITÉ · GRÈCE",
+        "pour le projet",
+        "«\u202fCommunity life in Obrnice – an integrated approach\u202f»",
+        "Strasbourg, le 30 octobre 2013",
+        "Référence",
+        "2e prix",
+        "Délivré le 30 octobre 2013",
+        "Vérifier sur",
+    ):
+        assert line in text
+
+
+def test_render_certificate_bilingual_shows_english_and_french():
+    content = make_content(language="both", joint=True, organisation_name="Surčin", country_name="Serbia")
+    content = dataclasses.replace(content, country_name_fr="Serbie")
+
+    text = words_of(render_certificate(content))
+
+    for line in (
+        "JOINT FIRST PRIZE",
+        "Premier prix ex aequo",
+        "awarded to · décerné à",
+        "MUNICIPALITY · SERBIA · MUNICIPALITÉ · SERBIE",
+        "for the project · pour le projet",
+        "Strasbourg, 30 October 2013 · Strasbourg, le 30 octobre 2013",
+        "joint 1st place · 1er prix ex aequo",
+        "Verify at · Vérifier sur",
+    ):
+        assert line in text
+
+
+def test_render_certificate_participation_and_special_mention_headings():
+    participation = make_content(kind="participation", place=None, organisation_name="Demo Municipality 7")
+    mention = make_content(place=None, special_mention=True, organisation_kind="region")
+
+    participation_text = words_of(render_certificate(participation))
+    mention_text = words_of(render_certificate(mention))
+
+    assert "CERTIFICATE OF PARTICIPATION" in participation_text
+    assert "presented to" in participation_text
+    assert "for taking part with the project" in participation_text
+    assert "SPECIAL MENTION" in mention_text
+    assert "REGION · CZECH REPUBLIC" in mention_text
+
+
+def test_render_certificate_long_title_stays_on_one_page():
+    title = ("Roma and non-Roma neighbours learning, working and celebrating together " * 5)[:300]
+    content = make_content(
+        language="both",
+        project_title=title,
+        organisation_name="Demo Municipality with a very long official name " * 3,
+        signatories=(
+            ("Demo One", "President of the Congress"),
+            ("Demo Two", "Chair of the Jury"),
+            ("Demo Three", "Secretary General of the Congress"),
+        ),
+    )
+
+    pdf_bytes = render_certificate(content)
+
+    assert len(title) == 300
+    assert len(read(pdf_bytes).pages) == 1
+    assert f"“{title.strip()}”" in " ".join(text_of(pdf_bytes).split())
+
+
+def test_render_certificate_every_font_embedded_and_shipped():
+    content = make_content(language="both", organisation_name="Ηράκλειο Београд Şişli")
+
+    fonts = fonts_of(read(render_certificate(content)))
+
+    assert [font["/BaseFont"] for font in fonts if not is_embedded(font)] == []
+    assert {str(font["/BaseFont"]).split("+", 1)[1] for font in fonts} == SHIPPED_FONTS
+
+
+def test_render_certificate_metadata_describes_the_certificate():
+    metadata = read(render_certificate(make_content(joint=True, organisation_name="Jyväskylä"))).metadata
+
+    assert metadata.title == "Joint First Prize – Jyväskylä – 4th Dosta!-Congress Prize for Municipalities"
+    assert metadata.author == "Congress of Local and Regional Authorities of the Council of Europe"
+    assert metadata.subject == "Dosta!-Congress Prize for Municipalities · DOSTA-2013-001"
+    assert metadata["/CreationDate"] == "D:20131030120000+00'00"
+
+
+def test_render_certificate_same_content_same_bytes():
+    content = make_content(organisation_name="Şişli")
+
+    assert render_certificate(content) == render_certificate(content)
+
+
+def test_render_certificates_batch_gives_each_pdf_its_own_name_only():
+    contents = [
+        make_content(
+            organisation_name=name, reference=f"DOSTA-2013-{number:03d}", verification_code=f"code{number}"
+        )
+        for number, name in enumerate(NAMES, start=1)
+    ]
+
+    pdfs = render_certificates(contents)
+
+    assert len(pdfs) == len(NAMES)
+    for number, (name, pdf_bytes) in enumerate(zip(NAMES, pdfs, strict=True), start=1):
+        lines = lines_of(pdf_bytes)
+        assert len(read(pdf_bytes).pages) == 1
+        assert [other for other in NAMES if other in lines] == [name]
+        assert f"DOSTA-2013-{number:03d}" in lines
+        assert [font["/BaseFont"] for font in fonts_of(read(pdf_bytes)) if not is_embedded(font)] == []
+
+
+def test_render_certificates_same_bytes_as_one_by_one():
+    contents = [
+        make_content(organisation_name="Ηράκλειο", verification_code="one"),
+        make_content(organisation_name="Београд", language="both", verification_code="two"),
+        make_content(organisation_name="Jyväskylä", language="fr", place=3, verification_code="three"),
+    ]
+
+    assert render_certificates(contents) == [render_certificate(content) for content in contents]
+
+
+def test_render_certificates_larger_than_one_document(monkeypatch):
+    monkeypatch.setattr(pdf, "BATCH_SIZE", 2)
+    contents = [make_content(organisation_name=name, verification_code=name) for name in NAMES[:5]]
+
+    pdfs = render_certificates(contents)
+
+    assert [[name for name in NAMES if name in lines_of(pdf_bytes)] for pdf_bytes in pdfs] == [
+        [name] for name in NAMES[:5]
+    ]
+
+
+def test_render_certificates_empty_batch_empty_list():
+    assert render_certificates([]) == []
+
+
+def test_certificate_html_qr_code_encodes_verification_url(monkeypatch):
+    given = []
+    make = segno.make
+
+    def spy(*args, **kwargs):
+        given.append((args, kwargs))
+        return make(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.segno, "make", spy)
+    content = make_content()
+
+    html = certificate_html([content])
+
+    assert given == [((content.verification_url,), {"error": "m"})]
+    assert (
+        segno.make(content.verification_url, error="m").svg_inline(dark="#12305f", border=0, omitsize=True)
+        in html
+    )
+
+
+def test_certificate_html_escapes_user_text():
+    html = certificate_html([make_content(organisation_name="<b>Obrnice</b>", project_title='"x" & <y>')])
+
+    assert "&lt;b&gt;Obrnice&lt;/b&gt;" in html
+    assert "&#34;x&#34; &amp; &lt;y&gt;" in html
+    assert "<b>" not in html
+
+
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback_server():
+    """A web server on a loopback port that records every request it receives."""
+    RecordingHandler.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def fetched(monkeypatch):
+    """Every URL WeasyPrint asks the certificate fetcher for, whether it was served or refused."""
+    urls = []
+    original = AssetFetcher.fetch
+
+    def recording_fetch(self, url, headers=None):
+        urls.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(AssetFetcher, "fetch", recording_fetch)
+    return urls
+
+
+ASSET_URLS = {
+    (ASSETS_DIR / name).as_uri()
+    for name in (
+        "certificate.css",
+        "frame.svg",
+        "fonts/NotoSerif-Regular.ttf",
+        "fonts/NotoSerif-Bold.ttf",
+        "fonts/NotoSerif-Italic.ttf",
+    )
+}
+
+
+def test_render_certificate_image_in_name_is_text_and_fetches_nothing(loopback_server, fetched):
+    name = f"<img src=http://127.0.0.1:{loopback_server.server_port}/x>"
+
+    lines = lines_of(render_certificate(make_content(organisation_name=name)))
+
+    assert name in lines
+    assert RecordingHandler.requests == []
+    assert set(fetched) == ASSET_URLS
+
+
+def test_render_certificate_attachment_in_name_is_text_and_embeds_nothing(fetched):
+    name = "<link rel=attachment href=file:///etc/passwd>"
+
+    pdf_bytes = render_certificate(make_content(organisation_name=name))
+
+    reader = read(pdf_bytes)
+    assert name in lines_of(pdf_bytes)
+    assert reader.attachments == {}
+    assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
+    assert "root:" not in text_of(pdf_bytes)
+    assert set(fetched) == ASSET_URLS
+
+
+def test_render_certificate_style_import_in_name_is_text_and_loads_nothing(fetched):
+    name = "<style>@import url(file:///etc/passwd)</style>"
+
+    assert name in lines_of(render_certificate(make_content(organisation_name=name)))
+    assert set(fetched) == ASSET_URLS
+
+
+def test_asset_fetcher_refuses_what_raw_html_points_at(loopback_server):
+    """Even HTML that escaped the template could load nothing but the certificate's own assets."""
+    port = loopback_server.server_port
+    html = HTML(
+        string=(
+            f"<style>@import url(http://127.0.0.1:{port}/style.css);</style>"
+            "<style>@import url(file:///etc/passwd);</style>"
+            '<link rel="attachment" href="file:///etc/passwd">'
+            f'<link rel="attachment" href="http://127.0.0.1:{port}/attachment">'
+            f'<img src="http://127.0.0.1:{port}/image.png"><p>Obrnice</p>'
+        ),
+        base_url=ASSETS_DIR.as_uri() + "/",
+        url_fetcher=AssetFetcher(),
+    )
+
+    reader = read(html.write_pdf())
+
+    assert RecordingHandler.requests == []
+    assert reader.attachments == {}
+    assert reader.pages[0].extract_text() == "Obrnice"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/x",
+        "https://example.org/x.css",
+        "ftp://example.org/x.css",
+        "data:text/css,p{color:red}",
+        "file:///etc/passwd",
+        "file://localhost/etc/passwd",
+        "file://example.org" + str(ASSETS_DIR / "certificate.css"),
+        (ASSETS_DIR / "../../../../../../etc/passwd").as_uri(),
+        ASSETS_DIR.as_uri() + "/%2e%2e/%2e%2e/__init__.py",
+        ASSETS_DIR.as_uri() + "/certificate.css?x=1",
+        ASSETS_DIR.as_uri() + "/fonts/OFL.txt",
+        ASSETS_DIR.as_uri() + "/fonts",
+        ASSETS_DIR.as_uri() + "/missing.css",
+    ],
+)
+def test_asset_fetcher_refuses_everything_but_assets(url):
+    with pytest.raises(AssetRefused):
+        AssetFetcher().fetch(url)
+
+
+def test_asset_fetcher_refuses_symlink_out_of_assets(tmp_path, monkeypatch):
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    secret = tmp_path / "secret.css"
+    secret.write_text("p { color: red }")
+    (assets / "linked.css").symlink_to(secret)
+    monkeypatch.setattr(pdf, "ASSETS_DIR", assets.resolve())
+
+    with pytest.raises(AssetRefused):
+        AssetFetcher().fetch((assets / "linked.css").as_uri())
+
+
+def test_asset_fetcher_serves_stylesheet_with_its_type():
+    response = AssetFetcher().fetch((ASSETS_DIR / "certificate.css").as_uri())
+
+    assert response.content_type == "text/css"
+    assert response.read() == (ASSETS_DIR / "certificate.css").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "english", "french"),
+    [
+        ({}, "First Prize", "Premier prix"),
+        ({"joint": True}, "Joint First Prize", "Premier prix ex aequo"),
+        ({"place": 2, "joint": True}, "Joint Second Prize", "Deuxième prix ex aequo"),
+        ({"place": 3}, "Third Prize", "Troisième prix"),
+        ({"place": 4}, "4th Prize", "4e prix"),
+        ({"place": None, "special_mention": True}, "Special Mention", "Mention spéciale"),
+        (
+            {"kind": "participation", "place": None},
+            "Certificate of Participation",
+            "Certificat de participation",
+        ),
+    ],
+)
+def test_distinction_in_both_languages(overrides, english, french):
+    content = make_content(**overrides)
+
+    assert (distinction(content, "en"), distinction(content, "fr")) == (english, french)
+
+
+def test_place_text_ordinals():
+    assert [place_text(make_content(place=place), "en") for place in (1, 2, 3)] == [
+        "1st place",
+        "2nd place",
+        "3rd place",
+    ]
+    assert [place_text(make_content(place=place), "fr") for place in (1, 2, 3)] == [
+        "1er prix",
+        "2e prix",
+        "3e prix",
+    ]
+    assert place_text(make_content(joint=True), "fr") == "1er prix ex aequo"
+    assert place_text(make_content(place=None, special_mention=True), "en") is None
+
+
+def test_ordinal_english_teens_and_twenties():
+    assert [ordinal(number, "en") for number in (11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "101st",
+        "111th",
+    ]
+
+
+def test_format_date_without_locale():
+    assert format_date(date(2013, 10, 30), "en") == "30 October 2013"
+    assert format_date(date(2017, 2, 1), "en") == "1 February 2017"
+    assert format_date(date(2013, 10, 30), "fr") == "30 octobre 2013"
+    assert format_date(date(2017, 8, 1), "fr") == "1er août 2017"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"kind": "prize"},
+        {"language": "de"},
+        {"organisation_kind": "city"},
+        {"place": 0},
+        {"place": None},
+        {"place": 1, "special_mention": True},
+        {"kind": "participation"},
+        {"place": None, "special_mention": True, "joint": True},
+    ],
+)
+def test_certificate_content_rejects_inconsistent_values(overrides):
+    with pytest.raises(ValueError):
+        make_content(**overrides)
+
+
+def test_sha256_hex_known_value():
+    assert sha256_hex(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_pdf_module_imports_neither_flask_nor_sqlalchemy():
+    source = Path(pdf.__file__)
+    program = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('certificate_pdf', {str(source)!r})\n"
+        "module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(module)\n"
+        "loaded = {name.split('.')[0] for name in sys.modules}\n"
+        "print(sorted(loaded & {'flask', 'sqlalchemy', 'app'}))\n"
+    )
+
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
