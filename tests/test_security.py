@@ -1,0 +1,108 @@
+"""Application-wide guarantees: headers, configuration, ids, rate limits."""
+
+import os
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from config import ProductionConfig
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "SAMEORIGIN",
+}
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/no-such-page", "/account"])
+def test_security_headers_present_on_every_response(client, path):
+    response = client.get(path)
+
+    for name, value in HEADERS.items():
+        assert response.headers[name] == value
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'self'" in policy
+    assert "script-src 'self'" in policy
+
+
+def test_security_headers_present_on_method_not_allowed(client):
+    response = client.delete("/login")
+
+    assert response.status_code == 405
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_httponly_and_lax(client, auth, make):
+    user = make.applicant()
+
+    response = auth.login(user.email)
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("secret", [None, "", "dev", "change-me", "short"])
+def test_production_refuses_to_start_without_real_secret_key(monkeypatch, secret):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app("production", SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_production_starts_with_real_secret_key(tmp_path):
+    app = create_app(
+        "production",
+        SECRET_KEY="x" * 64,
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+        UPLOAD_FOLDER=str(tmp_path / "u"),
+        CERTIFICATE_FOLDER=str(tmp_path / "c"),
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["DEMO_DATA_ALLOWED"] is False
+
+
+def test_production_config_class_demands_long_key():
+    with pytest.raises(RuntimeError):
+        ProductionConfig.check({"SECRET_KEY": "development-only-secret-key"})
+
+
+def test_absurd_numeric_id_is_not_found(client, auth, make):
+    auth.login(make.organiser().email)
+
+    response = client.get("/manage/people/99999999999999999999/deactivate")
+
+    assert response.status_code in (404, 405)
+
+
+def _redis_url():
+    url = os.environ.get("TEST_REDIS_URL")
+    if not url:
+        pytest.skip("TEST_REDIS_URL not set: the Redis rate-limit store is tested in CI")
+    return url
+
+
+def test_login_rate_limited_through_redis(tmp_path):
+    url = _redis_url()
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    app = create_app(
+        "testing",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=url,
+        UPLOAD_FOLDER=str(tmp_path / "u"),
+        CERTIFICATE_FOLDER=str(tmp_path / "c"),
+        WTF_CSRF_ENABLED=False,
+    )
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+
+    statuses = [client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code
+                for _ in range(11)]
+
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
