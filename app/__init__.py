@@ -9,7 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+from app import extensions
+from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -53,7 +54,7 @@ def register_extensions(app: Flask) -> None:
         compare_type=True,
     )
     csrf.init_app(app)
-    mail.init_app(app)
+    extensions.mail.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

@@ -28,6 +28,17 @@ def demo_load(if_empty: bool) -> None:
     click.echo(f"Demo loaded: {summary}. Every demo account's password is {DEMO_PASSWORD!r}.")
 
 
+@demo_cli.command("accounts")
+def demo_accounts() -> None:
+    """List the demo accounts and their password."""
+    from app.demo import demo_accounts_text
+
+    click.echo(demo_accounts_text())
+
+
 def register(app: Flask) -> None:
+    from app.auth.cli import register_commands as register_user_commands
+
+    register_user_commands(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)

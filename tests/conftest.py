@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from app import create_app
@@ -21,7 +22,16 @@ def _schema_ready():
         with app.app_context():
             _db.drop_all()
             _db.create_all()
+            _db.engine.dispose()
     yield
+
+
+def _forget_the_previous_request():
+    # The fixture keeps one app context open for the whole test, so requests would share one `g` (Flask-Login's
+    # user, Flask-WTF's token): a copied cookie could look logged in. Each request starts with an empty `g`, as
+    # it does in production where each request has its own app context.
+    for name in list(g):
+        g.pop(name)
 
 
 @pytest.fixture
@@ -31,6 +41,7 @@ def app(tmp_path, _schema_ready):
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         CERTIFICATE_FOLDER=str(tmp_path / "certificates"),
     )
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():
         if not POSTGRES:
             _db.create_all()

@@ -99,3 +99,119 @@ def can_record_awards(user, edition, is_chair: bool = False) -> bool:
 
 def can_download_certificate(user, certificate) -> bool:
     return is_organiser(user) or belongs_to_organisation(user, certificate.organisation_id)
+
+
+def can_invite_colleagues(user) -> bool:
+    """Any user of an applicant organisation may invite colleagues into it (and see who belongs to it)."""
+    return is_applicant(user)
+
+
+def can_resend_colleague_invitation(user, colleague) -> bool:
+    """A colleague of the same organisation who has not chosen a password yet."""
+    return (
+        is_applicant(user)
+        and colleague.organisation_id == user.organisation_id
+        and colleague.active
+        and not colleague.has_password
+    )
+
+
+def can_deactivate_person(user, person) -> bool:
+    """Organisers deactivate anyone but themselves, so that one organiser always remains."""
+    return is_organiser(user) and person.id != user.id
+
+
+def can_resend_invitation(user, person) -> bool:
+    """Organisers resend the invitation of an active account whose owner has not chosen a password yet."""
+    return is_organiser(user) and person.active and not person.has_password
+
+
+def can_submit_application(user, application, now: datetime | None = None) -> bool:
+    """A draft, or a withdrawn application being submitted again, before the deadline."""
+    return can_edit_application(user, application, now) and application.status in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.WITHDRAWN,
+    )
+
+
+def can_withdraw_application(user, application, now: datetime | None = None) -> bool:
+    return can_edit_application(user, application, now) and application.status == ApplicationStatus.SUBMITTED
+
+
+def can_list_applications(user, edition=None) -> bool:
+    """The organisers see every application of an edition."""
+    return is_organiser(user)
+
+
+# --- The jury's work (judging) ---------------------------------------------------------------------------
+
+
+def _judging_phase(edition, now: datetime | None = None) -> bool:
+    return edition.phase(now or utcnow()) == Phase.JUDGING
+
+
+def can_change_jury(user, edition, now: datetime | None = None) -> bool:
+    """Organisers invite and remove jurors and name the chair until judging closes."""
+    return can_manage_edition(user, edition) and edition.phase(now or utcnow()) in (
+        Phase.UPCOMING,
+        Phase.OPEN,
+        Phase.JUDGING,
+    )
+
+
+def can_decide_eligibility(user, edition, now: datetime | None = None) -> bool:
+    """Screening decisions: from the close of submissions until judging closes."""
+    return can_screen_applications(user, edition) and _judging_phase(edition, now)
+
+
+def can_assign(user, edition, now: datetime | None = None) -> bool:
+    """Organisers assign entries to jurors while judging is open (eligible entries exist only then)."""
+    return can_manage_edition(user, edition) and _judging_phase(edition, now)
+
+
+def can_view_judging_progress(user, edition=None) -> bool:
+    return can_manage_edition(user, edition)
+
+
+def can_remind_jurors(user, edition, now: datetime | None = None) -> bool:
+    return can_manage_edition(user, edition) and _judging_phase(edition, now)
+
+
+def can_view_entry(user, assignment) -> bool:
+    """The juror of a live assignment to an eligible entry, in any phase (read-only once judging closed)."""
+    return (
+        assignment is not None
+        and is_juror(user)
+        and can_view_application(user, assignment.application, assignment)
+    )
+
+
+def can_recuse(user, assignment, now: datetime | None = None) -> bool:
+    """A juror may step aside from an entry while they could still score it."""
+    return can_score(user, assignment, now)
+
+
+def can_see_fellow_scores(user, edition, now: datetime | None = None) -> bool:
+    """Jurors never see one another's scores while judging is open; afterwards the edition decides."""
+    return (
+        is_juror(user)
+        and edition.reveal_scores_to_jury
+        and edition.phase(now or utcnow()) in (Phase.DELIBERATION, Phase.PUBLISHED)
+    )
+
+
+def can_publish_results(user, edition) -> bool:
+    """Organisers publish an edition's results, now or at a set time, once."""
+    return is_organiser(user) and not edition.is_published and not edition.archived
+
+
+# --- Certificates ------------------------------------------------------------------------------------------
+
+
+def can_issue_certificates(user, edition) -> bool:
+    """Organisers issue and reissue an edition's certificates once its results are public."""
+    return is_organiser(user) and (edition.is_published or edition.archived)
+
+
+def can_revoke_certificate(user, certificate) -> bool:
+    return is_organiser(user) and certificate.revoked_at is None
