@@ -1,7 +1,638 @@
-"""The demo: past editions with their laureates, the 2013 edition in full, and an edition open now."""
+"""The demo: past editions with their laureates, the 2013 edition in full, and an edition open now.
+
+Only the laureates and what the Congress published about the 2013 winners are real (see the seeds); every
+other applicant is plainly fictional ("Demo Municipality 7"), and so are the accounts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import select
+
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
+from app.contests.models import Criterion, Edition
+from app.contests.services import DEFAULT_CRITERIA
+from app.countries import country_name
+from app.db import utcnow
+from app.extensions import db
+from app.ranking.models import Award, AwardKind
+from app.submissions.models import (
+    Application,
+    ApplicationStatus,
+    CriterionAnswer,
+    Organisation,
+    OrganisationKind,
+)
 
 DEMO_PASSWORD = "dosta-demo-2013"  # noqa: S105  (published in the README)
+STRASBOURG = ZoneInfo("Europe/Paris")
+EDITION_2013 = "dosta-2013"
+EDITION_CURRENT = "dosta-2027"
+
+
+class DemoAlreadyLoaded(click.ClickException):
+    """The database already holds the demo (or something in its way)."""
+
+
+def _local(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """A Strasbourg wall-clock time as a UTC instant."""
+    return datetime.combine(day, time(hour, minute), tzinfo=STRASBOURG).astimezone(UTC)
+
+
+# --- Past editions: the laureates of the public record (seeds/past-laureates.md) --------------------------
+
+MUNICIPALITY, REGION = OrganisationKind.MUNICIPALITY.value, OrganisationKind.REGION.value
+
+
+@dataclass(frozen=True)
+class PastEdition:
+    ordinal: int
+    year: int
+    description: str
+    deadline: date
+    ceremony: date
+    laureates: tuple[tuple[int, str, str, str], ...]  # (place, name, country, kind)
+
+
+PAST_EDITIONS = (
+    PastEdition(
+        1,
+        2007,
+        "The first edition of the prize, open to municipalities of South-East Europe only.",
+        date(2007, 6, 30),
+        date(2007, 10, 24),
+        ((1, "Vitez", "BA", MUNICIPALITY), (2, "Banja Luka", "BA", MUNICIPALITY)),
+    ),
+    PastEdition(
+        2,
+        2009,
+        "The second edition of the prize.",
+        date(2009, 6, 30),
+        date(2009, 10, 14),
+        (
+            (1, "Mostar", "BA", MUNICIPALITY),
+            (1, "Prijedor", "BA", MUNICIPALITY),
+            (2, "Volos", "GR", MUNICIPALITY),
+            (3, "Lom", "BG", MUNICIPALITY),
+        ),
+    ),
+    PastEdition(
+        3,
+        2011,
+        "The third edition received 11 applications, judged by a jury of seven members.",
+        date(2011, 6, 30),
+        date(2011, 10, 19),
+        (
+            (1, "Jyväskylä", "FI", MUNICIPALITY),
+            (1, "Surčin (Belgrade)", "RS", MUNICIPALITY),
+            (2, "Southwark (London)", "GB", MUNICIPALITY),
+            (3, "Community of Madrid", "ES", REGION),
+        ),
+    ),
+    PastEdition(
+        5,
+        2015,
+        "Applications were made through an online form, until 30 June 2015.",
+        date(2015, 6, 30),
+        date(2015, 10, 21),
+        (
+            (1, "Ghent", "BE", MUNICIPALITY),
+            (2, "Kragujevac", "RS", MUNICIPALITY),
+            (2, "Reggio nell'Emilia", "IT", MUNICIPALITY),
+            (3, "Madrid", "ES", MUNICIPALITY),
+        ),
+    ),
+    PastEdition(
+        6,
+        2017,
+        "Projects run in 2015 and 2016 were eligible.",
+        date(2017, 6, 30),
+        date(2017, 10, 19),
+        (
+            (1, "Şişli", "TR", MUNICIPALITY),
+            (2, "Volos", "GR", MUNICIPALITY),
+            (3, "Gliwice", "PL", MUNICIPALITY),
+        ),
+    ),
+)
+
+ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def edition_name(ordinal: int) -> str:
+    return f"{ORDINAL_WORDS.get(ordinal, f'{ordinal}th')} Dosta!-Congress Prize for Municipalities"
+
+
+# --- The 2013 edition: its laureates as the Congress described them (seeds/dosta-congress-prize-2013.txt) ---
+
+
+@dataclass(frozen=True)
+class DemoApplicant:
+    name: str
+    country: str
+    kind: str
+    email: str
+    population: int | None = None
+    title: str = ""
+    summary: str = ""
+    answers: tuple[str, str, str] = ("", "", "")  # Integration, Anti-discrimination, Awareness-raising
+    start_year: int | None = None
+    fields_of_action: tuple[str, ...] = ()
+    beneficiaries: str = ""
+    partners: str = ""
+    budget_eur: int | None = None
+    place: int | None = None  # in 2013
+    citation: str = ""
+
+
+OBRNICE = DemoApplicant(
+    name="Obrnice",
+    country="CZ",
+    kind=MUNICIPALITY,
+    email="obrnice@demo.test",
+    population=2300,
+    title="Community life in Obrnice – an integrated approach",
+    summary=(
+        "Since 2007 the municipality of Obrnice, in the north-west of the Czech Republic, has run several "
+        "interlocking projects in education, housing, employment, social services, security and leisure. "
+        "About 45% of its 2,300 inhabitants are Roma; Roma and non-Roma residents take part in the "
+        "activities together."
+    ),
+    answers=(
+        "The interlocking projects cover education, housing, employment, social services, security and "
+        "leisure, so that Roma residents are reached in every part of daily life. The town lives together "
+        "without segregation.",
+        "Roma and non-Roma residents take part in joint activities. Working side by side breaks down "
+        "prejudices and barriers; the town has low crime rates and peaceful co-habitation.",
+        "The joint activities give residents a shared sense of belonging to the wider community. The "
+        "approach can inspire other towns with similar problems, in the Czech Republic and elsewhere in "
+        "Europe.",
+    ),
+    start_year=2007,
+    fields_of_action=("education", "housing", "employment", "health_social", "security", "culture_leisure"),
+    beneficiaries="The town's 2,300 inhabitants, about 45% of them Roma.",
+    partners="Roma and non-Roma residents of Obrnice.",
+    place=1,
+    citation=(
+        "For an integrated approach to community life in which Roma and non-Roma residents share education, "
+        "housing, employment, social services, security and leisure activities. Obrnice shows peaceful "
+        "co-habitation without segregation and with little crime: a good practice that can inspire other "
+        "towns in the Czech Republic and cities and regions across Europe."
+    ),
+)
+
+HERAKLION = DemoApplicant(
+    name="Heraklion",
+    country="GR",
+    kind=MUNICIPALITY,
+    email="heraklion@demo.test",
+    population=170000,
+    title="Municipal programme for Roma inclusion",
+    summary=(
+        "Based on the work of the “I am a Roma” Local Action Group, the city of Heraklion on Crete runs a "
+        "programme of concrete support: literacy classes for children and adults, seminars for mediators, "
+        "a socio-medical centre for Roma issues, and vocational and entrepreneurship training."
+    ),
+    answers=(
+        "Literacy classes for children and adults, vocational and entrepreneurship training, and a "
+        "socio-medical centre for Roma issues give Roma residents access to education, work and health care.",
+        "Seminars train mediators between Roma families and public services, and school events and "
+        "intercultural dialogue events campaign against discrimination.",
+        "School events reach children of every background, and intercultural dialogue events bring Roma and "
+        "non-Roma residents of the city together.",
+    ),
+    fields_of_action=("education", "employment", "health_social", "culture_leisure"),
+    beneficiaries="Roma children and adults of Heraklion, and the city's schoolchildren.",
+    partners="The “I am a Roma” Local Action Group.",
+    place=2,
+    citation=(
+        "For a municipal programme for Roma inclusion built on the work of the “I am a Roma” Local Action "
+        "Group: literacy for children and adults, mediator seminars, a socio-medical centre, vocational and "
+        "entrepreneurship training, and an anti-discrimination campaign that reaches children through school "
+        "events and intercultural dialogue."
+    ),
+)
+
+KOCAELI = DemoApplicant(
+    name="Kocaeli",
+    country="TR",
+    kind=REGION,
+    email="kocaeli@demo.test",
+    title="Regional campaign for Roma education, culture and dialogue",
+    summary=(
+        "The regional authority of Kocaeli, in western Turkey, pursues a comprehensive approach with "
+        "concrete and visible outcomes: education programmes against school drop-out, sports, and cultural "
+        "projects that bring Roma and non-Roma together."
+    ),
+    answers=(
+        "Vocational, informal and sports training keep children in school and reduce drop-out. The "
+        "programme's projects reach a considerable number of beneficiaries.",
+        "The programme looks for local solutions, based on research conducted locally, and involves local "
+        "actors (Roma and non-Roma NGOs, local authorities) in a sustainable structure.",
+        "An international Roma festival, International Roma Day events, a Roma theatre, a violin orchestra, "
+        "music competitions and exhibitions foster intercultural dialogue between Roma and non-Roma.",
+    ),
+    fields_of_action=("education", "culture_leisure", "participation"),
+    beneficiaries="Roma children and families across the region, and the audiences of its cultural events.",
+    partners="Roma and non-Roma NGOs and local authorities of the region.",
+    place=3,
+    citation=(
+        "For a comprehensive regional programme with concrete and visible outcomes: vocational, informal and "
+        "sports training against school drop-out, and cultural projects (an international Roma festival, a "
+        "Roma theatre, a violin orchestra) that foster dialogue between Roma and non-Roma, built on local "
+        "research and on the involvement of local actors in a sustainable structure."
+    ),
+)
+
+# The fictional applicants: numbered from 4, in twelve more member states (15 countries in all, as in 2013).
+_FICTIONAL_COUNTRIES = ("SK", "HU", "RO", "BG", "RS", "HR", "ES", "PT", "IE", "FI", "IT", "AT")
+_FICTIONAL_PROJECTS = (
+    ("Homework club and school mediators", "education"),
+    ("Neighbourhood housing repair programme", "housing"),
+    ("Job coaching with local employers", "employment"),
+    ("Health mediators in the settlement", "health_social"),
+    ("Roma culture week at the town library", "culture_leisure"),
+    ("Residents' council for the eastern quarter", "participation"),
+    ("Pre-school places for every child", "education"),
+    ("Adult literacy evenings", "education"),
+    ("Youth football league for all neighbourhoods", "culture_leisure"),
+    ("Community safety walks with the local police", "security"),
+    ("Vocational training in building trades", "employment"),
+    ("Intercultural festival in the market square", "culture_leisure"),
+    ("Fair allocation of social housing", "housing"),
+    ("Roma history in the school curriculum", "education"),
+    ("Mobile health clinic", "health_social"),
+    ("Women's catering cooperative", "employment"),
+    ("Local media training for young Roma", "participation"),
+    ("Music school scholarships", "culture_leisure"),
+)
+_THEME_WORDS = {
+    "education": "schooling",
+    "housing": "decent housing",
+    "employment": "work",
+    "health_social": "health and social services",
+    "culture_leisure": "culture and leisure",
+    "security": "safety in the neighbourhood",
+    "participation": "local decision-making",
+}
+INELIGIBLE_NUMBER = 20
+INELIGIBLE_REASON = (
+    "The project had not started by the deadline: the call was for projects already under way, with "
+    "results to show."
+)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _fictional(number: int) -> DemoApplicant:
+    kind = REGION if number % 4 == 1 else MUNICIPALITY
+    name = f"Demo {'Region' if kind == REGION else 'Municipality'} {number}"
+    title, theme = _FICTIONAL_PROJECTS[(number - 4) % len(_FICTIONAL_PROJECTS)]
+    activity = title[0].lower() + title[1:]
+    return DemoApplicant(
+        name=name,
+        country=_FICTIONAL_COUNTRIES[(number - 4) % len(_FICTIONAL_COUNTRIES)],
+        kind=kind,
+        email=f"{_slug(name)}@demo.test",
+        population=(8 + number * 7) * 1000 if kind == MUNICIPALITY else (300 + number * 40) * 1000,
+        title=title,
+        summary=(
+            f"A fictional demo project: {name} runs a {activity} programme with its Roma and non-Roma "
+            "residents."
+        ),
+        answers=(
+            f"Fictional demo answer: the {activity} programme improves access to "
+            f"{_THEME_WORDS[theme]} for Roma families.",
+            "Fictional demo answer: Roma and non-Roma residents plan and run the activities together.",
+            "Fictional demo answer: a yearly open day presents the project and Roma culture to the town.",
+        ),
+        start_year=2008 + number % 5,
+        fields_of_action=(theme, "participation") if theme != "participation" else (theme,),
+        beneficiaries=f"About {number * 40} residents, most of them Roma (fictional figure).",
+        partners="A local Roma association and the regional school authority (fictional).",
+        budget_eur=number * 12_500,
+    )
+
+
+FICTIONAL_APPLICANTS = tuple(_fictional(n) for n in range(4, 22))
+APPLICANTS_2013 = (OBRNICE, HERAKLION, KOCAELI, *FICTIONAL_APPLICANTS)
+# The order of the references: the laureates among the others, as submissions come in.
+_REFERENCE_ORDER = (
+    *FICTIONAL_APPLICANTS[:4],
+    OBRNICE,
+    *FICTIONAL_APPLICANTS[4:9],
+    HERAKLION,
+    *FICTIONAL_APPLICANTS[9:13],
+    KOCAELI,
+    *FICTIONAL_APPLICANTS[13:],
+)
+
+# The current edition: a few applications so dashboards have something to show; Obrnice has none yet.
+CURRENT_APPLICANTS = (
+    (FICTIONAL_APPLICANTS[0], ApplicationStatus.SUBMITTED, 5),  # (applicant, status, days ago)
+    (FICTIONAL_APPLICANTS[1], ApplicationStatus.DRAFT, 3),
+    (FICTIONAL_APPLICANTS[2], ApplicationStatus.SUBMITTED, 2),
+)
+
+JURORS = (
+    ("juror1@demo.test", "Juror One (France)", "FR"),
+    ("juror2@demo.test", "Juror Two (Germany)", "DE"),
+    ("juror3@demo.test", "Juror Three (Italy)", "IT"),
+    ("juror4@demo.test", "Juror Four (Sweden)", "SE"),
+    ("juror5@demo.test", "Juror Five (Poland)", "PL"),
+)
+ORGANISER = ("organiser@demo.test", "Demo Organiser")
+
+# (email, role, organisation or country): every demo account, for the README and `flask demo accounts`.
+DEMO_ACCOUNTS: list[tuple[str, str, str]] = [
+    (ORGANISER[0], Role.ORGANISER.value, ""),
+    *[(email, Role.JUROR.value, country_name(country)) for email, _name, country in JURORS],
+    *[(a.email, Role.APPLICANT.value, f"{a.name} ({country_name(a.country)})") for a in APPLICANTS_2013],
+]
+
+
+def demo_accounts_text() -> str:
+    """The demo accounts as an aligned table, with their shared password."""
+    width = max(len(email) for email, _role, _where in DEMO_ACCOUNTS)
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
+    for email, role, where in DEMO_ACCOUNTS:
+        lines.append(f"  {email:<{width}}  {role:<9}  {where}".rstrip())
+    return "\n".join(lines)
+
+
+# --- Loading -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loader:
+    password_hash: str
+    now: datetime = field(default_factory=utcnow)
+    organisations: dict[tuple[str, str], Organisation] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=lambda: {"editions": 0, "applications": 0})
+
+    def organisation(self, name: str, country: str, kind: str, population: int | None = None) -> Organisation:
+        key = (name, country)
+        if key not in self.organisations:
+            existing = db.session.scalar(
+                select(Organisation).where(Organisation.name == name, Organisation.country == country)
+            )
+            self.organisations[key] = existing or Organisation(
+                name=name, country=country, kind=kind, population=population
+            )
+            db.session.add(self.organisations[key])
+        return self.organisations[key]
+
+    def user(self, email: str, name: str, role: str, **fields) -> User:
+        user = User(
+            email=email,
+            name=name,
+            role=role,
+            password_hash=self.password_hash,
+            email_confirmed_at=self.now,
+            **fields,
+        )
+        db.session.add(user)
+        self.users[email] = user
+        return user
+
+    def edition(self, **values) -> Edition:
+        edition = Edition(**values)
+        db.session.add(edition)
+        self.counts["editions"] += 1
+        return edition
+
+
+def _check_not_loaded() -> None:
+    slugs = [f"dosta-{p.year}" for p in PAST_EDITIONS] + [EDITION_2013, EDITION_CURRENT]
+    taken = list(db.session.scalars(select(Edition.slug).where(Edition.slug.in_(slugs))))
+    emails = [email for email, _role, _where in DEMO_ACCOUNTS]
+    taken += list(db.session.scalars(select(User.email).where(User.email.in_(emails))))
+    if EDITION_2013 in taken:
+        raise DemoAlreadyLoaded(f"The demo is already loaded: edition {EDITION_2013!r} exists.")
+    if taken:
+        raise DemoAlreadyLoaded(
+            f"The demo cannot be loaded: these already exist: {', '.join(sorted(taken))}."
+        )
 
 
 def load_demo() -> str:
-    return "nothing yet"
+    """Add the demo to the session (the caller commits); a one-line summary of what was added."""
+    _check_not_loaded()
+    loader = _Loader(password_hash=hash_password(DEMO_PASSWORD))  # one hash for every account
+    organiser = loader.user(ORGANISER[0], ORGANISER[1], Role.ORGANISER)
+    for email, name, country in JURORS:
+        loader.user(email, name, Role.JUROR, country=country)
+    for applicant in APPLICANTS_2013:
+        organisation = loader.organisation(
+            applicant.name, applicant.country, applicant.kind, applicant.population
+        )
+        loader.user(
+            applicant.email, f"{applicant.name} (demo contact)", Role.APPLICANT, organisation=organisation
+        )
+
+    for past in PAST_EDITIONS:
+        _load_past_edition(loader, past)
+    _load_2013(loader, organiser)
+    _load_current(loader)
+    db.session.flush()
+
+    from app.judging.demo import load_jury_demo
+
+    jury = load_jury_demo()
+    summary = (
+        f"{loader.counts['editions']} editions, {len(loader.organisations)} organisations, "
+        f"{loader.counts['applications']} applications, {len(loader.users)} accounts"
+    )
+    return f"{summary}; {jury}" if jury else summary
+
+
+def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:
+    ceremony = _local(past.ceremony, 12)
+    edition = loader.edition(
+        slug=f"dosta-{past.year}",
+        name=edition_name(past.ordinal),
+        ordinal=past.ordinal,
+        year=past.year,
+        description=past.description,
+        submissions_open_at=_local(date(past.year, 2, 1), 9),
+        submissions_close_at=_local(past.deadline, 23, 59),
+        judging_close_at=_local(date(past.year, 9, 15), 23, 59),
+        results_publish_at=ceremony,
+        results_published_at=ceremony,
+        prizes_count=max(place for place, *_ in past.laureates),
+        ceremony_date=past.ceremony,
+        ceremony_place="Strasbourg",
+        archived=True,
+    )
+    db.session.flush()
+    for place, name, country, kind in past.laureates:
+        db.session.add(
+            Award(
+                edition_id=edition.id,
+                organisation=loader.organisation(name, country, kind),
+                kind=AwardKind.PRIZE,
+                place=place,
+                decided_at=ceremony,
+            )
+        )
+    return edition
+
+
+def _criteria() -> list[Criterion]:
+    return [Criterion(position=i, weight=1, **values) for i, values in enumerate(DEFAULT_CRITERIA)]
+
+
+def _load_2013(loader: _Loader, organiser: User) -> Edition:
+    opens, closes = _local(date(2013, 2, 1), 9), _local(date(2013, 6, 30), 23, 59)
+    ceremony = _local(date(2013, 10, 30), 12)
+    edition = loader.edition(
+        slug=EDITION_2013,
+        name="4th Dosta!-Congress Prize for Municipalities",
+        ordinal=4,
+        year=2013,
+        description=(
+            "Over 20 municipalities and regions from 15 European countries took part. The prize was awarded "
+            "to the three winners on 30 October 2013, during the 25th session of the Congress in Strasbourg."
+        ),
+        submissions_open_at=opens,
+        submissions_close_at=closes,
+        judging_close_at=_local(date(2013, 9, 30), 23, 59),
+        results_publish_at=ceremony,
+        results_published_at=ceremony,
+        prizes_count=3,
+        score_min=0,
+        score_max=10,
+        score_step=1,
+        aggregation="mean",
+        min_sheets_per_entry=3,
+        ceremony_date=date(2013, 10, 30),
+        ceremony_place="Strasbourg, 25th session of the Congress",
+        criteria=_criteria(),
+    )
+    db.session.flush()
+    window = (closes - opens) - timedelta(days=2)
+    for number, applicant in enumerate(_REFERENCE_ORDER, start=1):
+        submitted_at = opens + window * number / (len(_REFERENCE_ORDER) + 1)
+        ineligible = applicant.name.endswith(f" {INELIGIBLE_NUMBER}")
+        application = _application(
+            loader,
+            edition,
+            applicant,
+            number,
+            ApplicationStatus.INELIGIBLE if ineligible else ApplicationStatus.ELIGIBLE,
+            submitted_at=submitted_at.replace(second=0, microsecond=0),
+            eligibility_reason=INELIGIBLE_REASON if ineligible else "",
+            screened_at=closes + timedelta(days=7),
+            screened_by=organiser,
+        )
+        if applicant.place is not None:
+            db.session.flush()
+            db.session.add(
+                Award(
+                    edition_id=edition.id,
+                    organisation=application.organisation,
+                    application_id=application.id,
+                    kind=AwardKind.PRIZE,
+                    place=applicant.place,
+                    citation=applicant.citation,
+                    decided_by_id=organiser.id,
+                    decided_at=_local(date(2013, 10, 8), 15),
+                )
+            )
+    return edition
+
+
+def _load_current(loader: _Loader) -> Edition:
+    today = loader.now.astimezone(STRASBOURG).date()
+    ceremony = today + timedelta(days=150)
+    edition = loader.edition(
+        slug=EDITION_CURRENT,
+        name="Dosta!-Congress Prize for Municipalities 2027 (demo edition)",
+        ordinal=7,
+        year=2027,
+        description=(
+            "A demonstration edition, open now so that you can try applying. Municipalities and regions of "
+            "the Council of Europe's member states may submit projects that promote the integration of Roma, "
+            "combat discrimination against them, and raise awareness of Roma culture and rights."
+        ),
+        submissions_open_at=_local(today - timedelta(days=30), 9),
+        submissions_close_at=_local(today + timedelta(days=60), 23, 59),
+        judging_close_at=_local(today + timedelta(days=120), 23, 59),
+        results_publish_at=_local(ceremony, 12),
+        prizes_count=3,
+        score_min=0,
+        score_max=10,
+        score_step=1,
+        aggregation="mean",
+        min_sheets_per_entry=3,
+        ceremony_date=ceremony,
+        ceremony_place="Strasbourg",
+        criteria=_criteria(),
+    )
+    db.session.flush()
+    for number, (applicant, status, days_ago) in enumerate(CURRENT_APPLICANTS, start=1):
+        submitted = status == ApplicationStatus.SUBMITTED
+        _application(
+            loader,
+            edition,
+            applicant,
+            number,
+            status,
+            submitted_at=(loader.now - timedelta(days=days_ago)).replace(microsecond=0)
+            if submitted
+            else None,
+            complete=submitted,
+        )
+    return edition
+
+
+def _application(
+    loader: _Loader,
+    edition: Edition,
+    applicant: DemoApplicant,
+    number: int,
+    status: str,
+    *,
+    submitted_at: datetime | None,
+    eligibility_reason: str = "",
+    screened_at: datetime | None = None,
+    screened_by: User | None = None,
+    complete: bool = True,
+) -> Application:
+    """An application; an incomplete one is a draft with its title, summary and first answer only."""
+    organisation = loader.organisation(applicant.name, applicant.country, applicant.kind)
+    application = Application(
+        edition_id=edition.id,
+        organisation=organisation,
+        number=number,
+        reference=f"{edition.reference_prefix}-{edition.year}-{number:03d}",
+        title=applicant.title,
+        summary=applicant.summary,
+        start_year=applicant.start_year if complete else None,
+        fields_of_action=list(applicant.fields_of_action) if complete else [],
+        beneficiaries=applicant.beneficiaries if complete else "",
+        budget_eur=applicant.budget_eur if complete else None,
+        partners=applicant.partners if complete else "",
+        status=status,
+        submitted_at=submitted_at,
+        eligibility_reason=eligibility_reason,
+        screened_at=screened_at,
+        screened_by_id=screened_by.id if screened_by else None,
+        created_by_id=loader.users[applicant.email].id,
+        created_at=(submitted_at or loader.now) - timedelta(days=10),
+    )
+    answers = applicant.answers if complete else applicant.answers[:1]
+    for criterion, text in zip(edition.criteria, answers, strict=False):
+        application.answers.append(CriterionAnswer(criterion_id=criterion.id, text=text))
+    db.session.add(application)
+    loader.counts["applications"] += 1
+    return application

@@ -184,3 +184,54 @@ def score_sheet(
     db.session.add(item)
     db.session.flush()
     return item
+
+
+def award(edition_: Edition, organisation_: Organisation | None = None, place: int | None = 1, **fields):
+    """A prize (place given) or a special mention (place None) in an edition."""
+    from app.ranking.models import Award, AwardKind
+
+    item = Award(
+        edition_id=edition_.id,
+        organisation=organisation_ or organisation(),
+        kind=AwardKind.PRIZE if place is not None else AwardKind.SPECIAL_MENTION,
+        place=place,
+        **fields,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def attachment(
+    application_: Application,
+    *,
+    data: bytes = b"%PDF-1.4\n%%EOF\n",
+    name: str = "project.pdf",
+    content_type: str = "application/pdf",
+    **fields,
+):
+    """An attachment whose file really is in UPLOAD_FOLDER, under a random name."""
+    import hashlib
+    import secrets
+    from pathlib import Path
+
+    from flask import current_app
+
+    from app.models import Attachment
+
+    stored_name = secrets.token_hex(16)
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / stored_name).write_bytes(data)
+    item = Attachment(
+        application=application_,
+        original_name=name,
+        stored_name=stored_name,
+        content_type=content_type,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        **fields,
+    )
+    db.session.add(item)
+    db.session.flush()
+    return item

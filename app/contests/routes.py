@@ -1,18 +1,240 @@
-from flask import Blueprint
+"""The public pages of the prize and the organiser's edition screens."""
+
+from decimal import Decimal
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.auth import permissions
+from app.contests import services
+from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_sent
+from app.contests.models import Edition, Phase
+from app.extensions import db
 
 bp = Blueprint("contests", __name__)
+
+# The organiser's pages for one edition, as (endpoint, label); each endpoint takes edition_id.
+# Other domains add theirs here; only the endpoints that exist are shown.
+MANAGEMENT_SECTIONS: list[tuple[str, str]] = [
+    ("contests.manage_edit", _l("Edition settings, dates and criteria")),
+    ("submissions.organiser_list", _l("Applications")),
+    ("judging.screening", _l("Eligibility screening")),
+    ("judging.jury", _l("Jury")),
+    ("judging.assignments", _l("Assignments and conflicts of interest")),
+    ("judging.progress", _l("Judging progress")),
+    ("ranking.ranking", _l("Ranking")),
+    ("ranking.awards", _l("Awards and citations")),
+    ("ranking.publication", _l("Publication")),
+]
+
+PHASE_LABELS = {
+    Phase.UPCOMING: _l("Opens soon"),
+    Phase.OPEN: _l("Accepting applications"),
+    Phase.JUDGING: _l("Jury at work"),
+    Phase.DELIBERATION: _l("Jury deliberating"),
+    Phase.PUBLISHED: _l("Results published"),
+}
+NEW_CRITERION_ROWS = 2
+
+
+@bp.app_template_global()
+def phase_label(edition: Edition) -> str:
+    if edition.archived:
+        return str(_l("Results published (archive)"))
+    return str(PHASE_LABELS[edition.phase()])
+
+
+@bp.app_template_filter()
+def place_label(place: int | None, joint: bool = False) -> str:
+    """'1st place', 'Joint 2nd place'."""
+    if place is None:
+        return _("Special mention")
+    ordinal = {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(place) or _("%(n)dth", n=place)
+    return _("Joint %(place)s place", place=ordinal) if joint else _("%(place)s place", place=ordinal)
+
+
+@bp.app_template_filter()
+def plain_number(value: Decimal | None) -> str:
+    return services.plain_number(value)
+
+
+@bp.app_template_global()
+def aggregation_label(value: str) -> str:
+    return str(AGGREGATION_LABELS.get(value, value))
+
+
+# --- Public pages ----------------------------------------------------------------------------------
 
 
 @bp.get("/")
 def home():
-    return "home"
+    editions = services.all_editions()
+    current = services.current_edition(editions)
+    past = [e for e in editions if services.results_are_public(e) and e is not current]
+    laureates = services.public_laureates(editions)
+    return render_template(
+        "contests/home.html",
+        current=current,
+        past=past,
+        laureates=laureates,
+        participation=services.public_participation(editions),
+        results_public=services.results_are_public,
+        Phase=Phase,
+    )
 
 
 @bp.get("/editions")
 def archive():
-    return "archive"
+    editions = services.all_editions()
+    return render_template(
+        "contests/archive.html",
+        editions=editions,
+        laureates=services.public_laureates(editions),
+        participation=services.public_participation(editions),
+        results_public=services.results_are_public,
+    )
+
+
+@bp.get("/editions/<slug>")
+def edition(slug: str):
+    item = services.edition_by_slug(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "contests/edition.html",
+        edition=item,
+        laureates=services.public_laureates([item]).get(item.id, []),
+        participation=services.public_participation([item]).get(item.id),
+        results_public=services.results_are_public(item),
+        Phase=Phase,
+    )
+
+
+# --- The organiser's screens -----------------------------------------------------------------------
 
 
 @bp.get("/manage/editions")
+@login_required
 def manage_list():
-    return "editions"
+    if not permissions.can_manage_edition(current_user):
+        abort(403)
+    editions = services.all_editions()
+    return render_template(
+        "contests/manage_list.html",
+        editions=editions,
+        counts=services.application_counts(),
+        statuses=("draft", "submitted", "eligible", "ineligible", "withdrawn"),
+    )
+
+
+@bp.get("/manage/editions/<int:edition_id>")
+@login_required
+def manage_edition(edition_id: int):
+    item = db.get_or_404(Edition, edition_id)
+    if not permissions.can_manage_edition(current_user, item):
+        abort(403)
+    sections = [
+        (endpoint, label) for endpoint, label in MANAGEMENT_SECTIONS if endpoint in current_app.view_functions
+    ]
+    return render_template(
+        "contests/manage_edition.html",
+        edition=item,
+        sections=sections,
+        counts=services.application_counts([item.id]).get(item.id, {}),
+        locked=services.criteria_locked(item),
+        statuses=("draft", "submitted", "eligible", "ineligible", "withdrawn"),
+    )
+
+
+@bp.route("/manage/editions/new", methods=["GET", "POST"])
+@login_required
+def manage_new():
+    if not permissions.can_manage_edition(current_user):
+        abort(403)
+    source = _copy_source()
+    form = EditionForm(data=_new_form_data(source)) if request.method == "GET" else EditionForm()
+    if form.validate_on_submit():
+        created = services.create_edition(form.edition_values(), actor=current_user)
+        db.session.commit()
+        flash(_("Edition %(name)s created.", name=created.name), "success")
+        return redirect(url_for("contests.manage_edition", edition_id=created.id))
+    _add_blank_rows(form)
+    return render_template("contests/manage_form.html", form=form, edition=None, source=source, locked=False)
+
+
+@bp.route("/manage/editions/<int:edition_id>/edit", methods=["GET", "POST"])
+@login_required
+def manage_edit(edition_id: int):
+    item = db.get_or_404(Edition, edition_id)
+    if not permissions.can_manage_edition(current_user, item):
+        abort(403)
+    locked = services.criteria_locked(item)
+    form = EditionForm(data=_edit_form_data(item)) if request.method == "GET" else EditionForm()
+    form.edition = item
+    form.answered = services.answer_counts(item)
+    if locked:
+        if request.method == "POST" and locked_fields_sent(request.form, item):
+            flash(
+                _(
+                    "Criteria, weights and the score scale are locked: jurors have started scoring. "
+                    "Nothing was saved."
+                ),
+                "error",
+            )
+            return redirect(url_for("contests.manage_edit", edition_id=item.id), 303)
+        form.lock()
+    if form.validate_on_submit():
+        changed = services.update_edition(item, form.edition_values(), locked=locked, actor=current_user)
+        db.session.commit()
+        flash(_("Edition saved.") if changed else _("Nothing to save: no changes."), "success")
+        return redirect(url_for("contests.manage_edition", edition_id=item.id))
+    if not locked:
+        _add_blank_rows(form)
+    return render_template("contests/manage_form.html", form=form, edition=item, source=None, locked=locked)
+
+
+def _copy_source() -> Edition | None:
+    copy_from = request.args.get("copy_from", type=int)
+    if copy_from is None:
+        return None
+    if not 1 <= copy_from <= 2**31 - 1:
+        abort(404)
+    return db.get_or_404(Edition, copy_from)
+
+
+def _new_form_data(source: Edition | None) -> dict:
+    if source is not None:
+        return services.copy_values(source)
+    return {
+        **services.default_dates(),
+        "criteria": [
+            {**c, "id": None, "weight": 1, "position": i + 1} for i, c in enumerate(services.DEFAULT_CRITERIA)
+        ],
+    }
+
+
+def _edit_form_data(item: Edition) -> dict:
+    data = services.plain_decimals({name: getattr(item, name) for name in services.EDITION_FIELDS})
+    for name in EditionForm.DATE_FIELDS:
+        data[name] = services.utc_to_local(data[name])
+    data["criteria"] = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "description": c.description,
+            "guidance": c.guidance,
+            "weight": services.plain_decimal(c.weight),
+            "position": c.position + 1,
+        }
+        for c in item.criteria
+    ]
+    return data
+
+
+def _add_blank_rows(form: EditionForm) -> None:
+    """Unused rows at the end of the criteria, for adding new ones."""
+    blanks = sum(1 for row in form.criteria if row.form.is_blank)
+    for _n in range(NEW_CRITERION_ROWS - blanks):
+        form.criteria.append_entry()

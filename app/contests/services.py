@@ -1,0 +1,505 @@
+"""Editions: which one is current, what the public may see, and the organiser's changes to them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import record
+from app.contests.models import Criterion, Edition, Phase
+from app.db import utcnow
+from app.extensions import db
+from app.formatting import display_zone
+from app.judging.models import Assignment, ScoreSheet
+from app.ranking.models import Award, AwardKind
+from app.submissions.models import Application, ApplicationStatus, CriterionAnswer, Organisation
+
+# The default criteria of the prize, from the Council of Europe's assessment themes.
+DEFAULT_CRITERIA = (
+    {
+        "name": "Integration",
+        "description": (
+            "How does the project improve the effective access of Roma to social rights (housing, "
+            "employment, education, health and social services) and their place in the life of the whole "
+            "community? Describe the actions, who takes part and what has changed since the project "
+            "began."
+        ),
+        "guidance": (
+            "A high score means concrete, lasting improvements in access to housing, work, schooling or "
+            "health care, reached without segregation, with Roma residents involved in planning and "
+            "running the project and results the municipality can show."
+        ),
+    },
+    {
+        "name": "Anti-discrimination",
+        "description": (
+            "How does the project combat discrimination, stereotypes and prejudice against Roma, and "
+            "encourage intercultural dialogue and the active democratic participation of Roma in local "
+            "life?"
+        ),
+        "guidance": (
+            "A high score means actions that change practice (in schools, services, housing, policing), "
+            "bring Roma and non-Roma together in joint activities, give Roma a voice in local decisions, "
+            "and show evidence that prejudice or exclusion decreased."
+        ),
+    },
+    {
+        "name": "Awareness-raising",
+        "description": (
+            "How does the project raise awareness of Roma culture, history and rights among non-Roma "
+            "residents, local officials and the media?"
+        ),
+        "guidance": (
+            "A high score means visible activities that reach the non-Roma majority, present Roma culture"
+            " and rights respectfully and accurately, involve Roma themselves, and could inspire other "
+            "cities and regions."
+        ),
+    },
+)
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PREFIX_PATTERN = re.compile(r"^[A-Z0-9]+$")
+# What an application "received" means in public figures: drafts and withdrawn ones do not count.
+RECEIVED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
+
+
+# --- Strasbourg local time <-> UTC ---------------------------------------------------------------------
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive wall-clock time in Strasbourg, as a UTC instant."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=display_zone()).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """A UTC instant as a naive Strasbourg wall-clock time, for a datetime-local input."""
+    if value is None:
+        return None
+    return value.astimezone(display_zone()).replace(tzinfo=None)
+
+
+def local_time_exists(value: datetime) -> bool:
+    """False for wall-clock times skipped when the clocks go forward (02:30 on the last Sunday of March)."""
+    return utc_to_local(local_to_utc(value)) == value
+
+
+# --- Public questions ------------------------------------------------------------------------------------
+
+
+def results_are_public(edition: Edition) -> bool:
+    """Laureates may be shown: results published, or history imported from before the platform."""
+    return edition.is_published or edition.archived
+
+
+def all_editions() -> list[Edition]:
+    """Every edition, newest first, criteria loaded."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .options(selectinload(Edition.criteria))
+            .order_by(Edition.year.desc(), Edition.ordinal.desc(), Edition.id.desc())
+        )
+    )
+
+
+def current_edition(editions: list[Edition], now: datetime | None = None) -> Edition | None:
+    """The edition accepting applications, else the next upcoming one, else the latest."""
+    now = now or utcnow()
+    live = [e for e in editions if not e.archived]
+    open_now = [e for e in live if e.phase(now) == Phase.OPEN]
+    if open_now:
+        return min(open_now, key=lambda e: e.submissions_close_at)
+    upcoming = [e for e in live if e.phase(now) == Phase.UPCOMING]
+    if upcoming:
+        return min(upcoming, key=lambda e: e.submissions_open_at)
+    return editions[0] if editions else None
+
+
+def edition_by_slug(slug: str) -> Edition | None:
+    return db.session.scalar(
+        select(Edition).where(Edition.slug == slug).options(selectinload(Edition.criteria))
+    )
+
+
+@dataclass(frozen=True)
+class Laureate:
+    place: int | None
+    joint: bool
+    kind: str
+    organisation: str
+    organisation_kind: str
+    country: str
+    citation: str
+    project_title: str
+
+
+def public_laureates(editions: list[Edition]) -> dict[int, list[Laureate]]:
+    """Laureates per edition id, for the editions whose results are public; never the others'."""
+    public_ids = [e.id for e in editions if results_are_public(e)]
+    if not public_ids:
+        return {}
+    awards = db.session.scalars(
+        select(Award)
+        .where(Award.edition_id.in_(public_ids))
+        .options(selectinload(Award.organisation), selectinload(Award.application))
+    ).all()
+    by_edition: dict[int, list[Award]] = {}
+    for award in awards:
+        by_edition.setdefault(award.edition_id, []).append(award)
+    result: dict[int, list[Laureate]] = {}
+    for edition_id, items in by_edition.items():
+        places = [a.place for a in items if a.kind == AwardKind.PRIZE]
+        items.sort(key=lambda a: (a.kind != AwardKind.PRIZE, a.place or 0, a.organisation.name))
+        result[edition_id] = [
+            Laureate(
+                place=a.place,
+                joint=a.kind == AwardKind.PRIZE and places.count(a.place) > 1,
+                kind=a.kind,
+                organisation=a.organisation.name,
+                organisation_kind=a.organisation.kind,
+                country=a.organisation.country,
+                citation=a.citation,
+                project_title=a.application.title if a.application is not None else "",
+            )
+            for a in items
+        ]
+    return result
+
+
+@dataclass(frozen=True)
+class Participation:
+    applications: int
+    countries: int
+
+
+def public_participation(editions: list[Edition]) -> dict[int, Participation]:
+    """How many applications (and from how many countries) each published edition received."""
+    public_ids = [e.id for e in editions if results_are_public(e)]
+    if not public_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Application.edition_id,
+            func.count(Application.id),
+            func.count(func.distinct(Organisation.country)),
+        )
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.edition_id.in_(public_ids), Application.status.in_(RECEIVED_STATUSES))
+        .group_by(Application.edition_id)
+    ).all()
+    return {edition_id: Participation(count, countries) for edition_id, count, countries in rows if count}
+
+
+# --- The organiser's overview ------------------------------------------------------------------------------
+
+
+def application_counts(edition_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
+    """{edition_id: {status: count}} in one query."""
+    query = select(Application.edition_id, Application.status, func.count(Application.id)).group_by(
+        Application.edition_id, Application.status
+    )
+    if edition_ids is not None:
+        query = query.where(Application.edition_id.in_(edition_ids))
+    counts: dict[int, dict[str, int]] = {}
+    for edition_id, status, count in db.session.execute(query):
+        counts.setdefault(edition_id, {})[status] = count
+    return counts
+
+
+def criteria_locked(edition: Edition) -> bool:
+    """Criteria, weights and scale are frozen once any juror has started a score sheet for the edition."""
+    if edition.id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(ScoreSheet.id)
+            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.edition_id == edition.id)
+            .limit(1)
+        )
+    )
+
+
+def answer_counts(edition: Edition) -> dict[int, int]:
+    """{criterion_id: number of applications with a non-empty answer to it}."""
+    rows = db.session.execute(
+        select(CriterionAnswer.criterion_id, func.count(CriterionAnswer.id))
+        .join(Criterion, Criterion.id == CriterionAnswer.criterion_id)
+        .where(Criterion.edition_id == edition.id, CriterionAnswer.text != "")
+        .group_by(CriterionAnswer.criterion_id)
+    ).all()
+    return dict(rows)
+
+
+# --- Creating and changing editions --------------------------------------------------------------------
+
+EDITION_FIELDS = (
+    "name",
+    "ordinal",
+    "year",
+    "slug",
+    "description",
+    "reference_prefix",
+    "submissions_open_at",
+    "submissions_close_at",
+    "judging_close_at",
+    "results_publish_at",
+    "prizes_count",
+    "score_min",
+    "score_max",
+    "score_step",
+    "aggregation",
+    "min_sheets_per_entry",
+    "reveal_scores_to_jury",
+    "ceremony_date",
+    "ceremony_place",
+)
+DATE_FIELDS = ("submissions_open_at", "submissions_close_at", "judging_close_at", "results_publish_at")
+LOCKED_EDITION_FIELDS = ("score_min", "score_max", "score_step")
+CRITERION_FIELDS = ("name", "description", "guidance", "weight", "position")
+
+
+@dataclass
+class CriterionChange:
+    """One row of the criteria form: id None for a new criterion; remove to delete an existing one."""
+
+    id: int | None
+    name: str
+    description: str = ""
+    guidance: str = ""
+    weight: Decimal = Decimal(1)
+    position: int = 0
+    remove: bool = False
+
+
+@dataclass
+class EditionValues:
+    """Everything the edition form edits, times as UTC instants."""
+
+    values: dict = field(default_factory=dict)
+    criteria: list[CriterionChange] = field(default_factory=list)
+
+
+def _jsonable(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    return value
+
+
+def edition_snapshot(edition: Edition) -> dict:
+    return {name: _jsonable(getattr(edition, name)) for name in EDITION_FIELDS}
+
+
+def criterion_snapshot(criterion: Criterion) -> dict:
+    return {name: _jsonable(getattr(criterion, name)) for name in CRITERION_FIELDS}
+
+
+def plain_number(value: Decimal | None) -> str:
+    """10.00 -> '10', 0.50 -> '0.5' (never '1E+1')."""
+    if value is None:
+        return ""
+    text = format(Decimal(value), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def plain_decimal(value: Decimal | None) -> Decimal | None:
+    """The same number without trailing zeros, so that a form shows 10 rather than 10.00."""
+    return None if value is None else Decimal(plain_number(value))
+
+
+def plain_decimals(values: dict) -> dict:
+    return {k: plain_decimal(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def slug_taken(slug: str, except_id: int | None = None) -> bool:
+    query = select(Edition.id).where(Edition.slug == slug)
+    if except_id is not None:
+        query = query.where(Edition.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_edition(data: EditionValues, actor=None) -> Edition:
+    edition = Edition(**data.values)
+    for position, row in enumerate(sorted(_kept(data.criteria), key=lambda r: r.position)):
+        edition.criteria.append(
+            Criterion(
+                name=row.name,
+                description=row.description,
+                guidance=row.guidance,
+                weight=row.weight,
+                position=position,
+            )
+        )
+    db.session.add(edition)
+    db.session.flush()
+    record(
+        "edition.created",
+        edition,
+        edition_id=edition.id,
+        after={**edition_snapshot(edition), "criteria": [criterion_snapshot(c) for c in edition.criteria]},
+        actor=actor,
+    )
+    return edition
+
+
+def _same_minute(stored: datetime | None, submitted: datetime | None) -> bool:
+    if stored is None or submitted is None:
+        return stored is submitted
+    return stored.replace(second=0, microsecond=0) == submitted
+
+
+def _kept(rows: list[CriterionChange]) -> list[CriterionChange]:
+    return [row for row in rows if not row.remove]
+
+
+class LockedChange(Exception):
+    """A change to criteria, weights or scale after score sheets exist."""
+
+
+def update_edition(edition: Edition, data: EditionValues, *, locked: bool, actor=None) -> bool:
+    """Apply the form to the edition; returns True when something changed.
+
+    When the criteria are locked, data must carry no scale values and no criteria (the form leaves them out);
+    anything else raises LockedChange before a single attribute is touched.
+    """
+    if locked and (data.criteria or any(name in data.values for name in LOCKED_EDITION_FIELDS)):
+        raise LockedChange
+    before = edition_snapshot(edition)
+    for name, value in data.values.items():
+        if name in DATE_FIELDS and _same_minute(getattr(edition, name), value):
+            continue  # the form shows minutes: keep the stored seconds when the minute is unchanged
+        setattr(edition, name, value)
+    after = edition_snapshot(edition)
+    changed = before != after
+    if changed:
+        record(
+            "edition.updated",
+            edition,
+            edition_id=edition.id,
+            before={k: v for k, v in before.items() if after[k] != v},
+            after={k: v for k, v in after.items() if before[k] != v},
+            actor=actor,
+        )
+    if not locked:
+        changed = _apply_criteria(edition, data.criteria, actor) or changed
+    db.session.flush()
+    return changed
+
+
+def _apply_criteria(edition: Edition, rows: list[CriterionChange], actor) -> bool:
+    existing = {c.id: c for c in edition.criteria}
+    befores = {c.id: criterion_snapshot(c) for c in edition.criteria}
+    changed = False
+    for row in rows:
+        if row.remove and row.id in existing:
+            criterion = existing.pop(row.id)
+            record("criterion.removed", criterion, edition_id=edition.id, before=befores[row.id], actor=actor)
+            edition.criteria.remove(criterion)
+            changed = True
+    # Deletions and renames reach the database before new names do: (edition, name) is unique, and a name
+    # may move from one row to another in the same save.
+    db.session.flush()
+    renamed = [existing[r.id] for r in rows if r.id in existing and existing[r.id].name != r.name]
+    for criterion in renamed:
+        criterion.name = f"~{criterion.id}~"
+    if renamed:
+        db.session.flush()
+
+    kept: list[tuple[tuple[int, int], Criterion, dict | None]] = []
+    for order, row in enumerate(rows):
+        if row.remove:
+            continue
+        criterion = existing.get(row.id) if row.id is not None else None
+        before = befores.get(row.id) if criterion is not None else None
+        if criterion is None:
+            criterion = Criterion(name=row.name)
+            edition.criteria.append(criterion)
+        criterion.name = row.name
+        criterion.description = row.description
+        criterion.guidance = row.guidance
+        criterion.weight = row.weight
+        kept.append(((row.position, order), criterion, before))
+    # Positions become 0..n-1 in the order asked for; equal positions keep the order of the form.
+    for position, (_, criterion, _) in enumerate(sorted(kept, key=lambda item: item[0])):
+        criterion.position = position
+    db.session.flush()
+    for _, criterion, before in kept:
+        after = criterion_snapshot(criterion)
+        if before is None:
+            record("criterion.added", criterion, edition_id=edition.id, after=after, actor=actor)
+            changed = True
+        elif before != after:
+            record(
+                "criterion.updated",
+                criterion,
+                edition_id=edition.id,
+                before={k: v for k, v in before.items() if after[k] != v},
+                after={k: v for k, v in after.items() if before[k] != v},
+                actor=actor,
+            )
+            changed = True
+    edition.criteria.sort(key=lambda c: c.position)
+    return changed
+
+
+# --- Copying an edition -----------------------------------------------------------------------------
+
+
+def shift_years(value, years: int):
+    """The same calendar day and time `years` later (29 February becomes 28 February)."""
+    if value is None:
+        return None
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:
+        return value.replace(year=value.year + years, day=28)
+
+
+def copy_values(source: Edition, years: int = 2) -> dict:
+    """Form data for a new edition that starts as a copy of source, two years later."""
+    old_year, new_year = str(source.year), str(source.year + years)
+    slug = source.slug.replace(old_year, new_year) if old_year in source.slug else f"{source.slug}-{new_year}"
+    values = plain_decimals({name: getattr(source, name) for name in EDITION_FIELDS})
+    values.update(
+        name=source.name.replace(old_year, new_year),
+        ordinal=source.ordinal + 1,
+        year=source.year + years,
+        slug=slug,
+    )
+    # Shift the Strasbourg wall-clock times, so "30 June, 23:59" stays 23:59 whatever the DST offsets.
+    for name in ("submissions_open_at", "submissions_close_at", "judging_close_at", "results_publish_at"):
+        values[name] = shift_years(utc_to_local(getattr(source, name)), years)
+    values["ceremony_date"] = shift_years(source.ceremony_date, years)
+    values["criteria"] = [
+        {
+            "id": None,
+            "name": c.name,
+            "description": c.description,
+            "guidance": c.guidance,
+            "weight": plain_decimal(c.weight),
+            "position": c.position + 1,  # the form counts from 1
+        }
+        for c in source.criteria
+    ]
+    return values
+
+
+def default_dates(now: datetime | None = None) -> dict:
+    """Sensible Strasbourg wall-clock dates for a new blank edition."""
+    today = (now or utcnow()).astimezone(display_zone()).date()
+    start = datetime(today.year, today.month, today.day, 9, 0) + timedelta(days=30)
+    return {
+        "submissions_open_at": start,
+        "submissions_close_at": start + timedelta(days=120, hours=14, minutes=59),
+        "judging_close_at": start + timedelta(days=180, hours=14, minutes=59),
+    }

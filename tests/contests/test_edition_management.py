@@ -1,0 +1,623 @@
+"""The organiser's edition screens: create, copy, edit, criteria, the lock, access."""
+
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import event, func, select
+
+from app.audit.models import AuditEvent
+from app.contests import routes
+from app.contests.models import Criterion, Edition
+
+CRITERIA = (("Integration", "2"), ("Anti-discrimination", "1"), ("Awareness-raising", "1.5"))
+
+
+def edition_form(**overrides) -> dict:
+    """A complete, valid edition form as a browser would send it."""
+    data = {
+        "name": "7th Dosta!-Congress Prize for Municipalities",
+        "ordinal": "7",
+        "year": "2029",
+        "slug": "dosta-2029",
+        "description": "Open to the member states of the Council of Europe.",
+        "reference_prefix": "DOSTA",
+        "submissions_open_at": "2029-01-15T09:00",
+        "submissions_close_at": "2029-06-30T23:59",
+        "judging_close_at": "2029-09-30T23:59",
+        "results_publish_at": "2029-10-24T12:00",
+        "prizes_count": "3",
+        "score_min": "0",
+        "score_max": "10",
+        "score_step": "1",
+        "aggregation": "median",
+        "min_sheets_per_entry": "4",
+        "ceremony_date": "2029-10-24",
+        "ceremony_place": "Strasbourg",
+    }
+    for i, (name, weight) in enumerate(CRITERIA):
+        data.update(
+            {
+                f"criteria-{i}-id": "",
+                f"criteria-{i}-name": name,
+                f"criteria-{i}-description": f"Tell us about {name}.",
+                f"criteria-{i}-guidance": f"High when {name} is strong.",
+                f"criteria-{i}-weight": weight,
+                f"criteria-{i}-position": str(i + 1),
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+class _FormFields(HTMLParser):
+    """The name/value pairs a browser would submit from the page's forms (checked boxes only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._textarea = self._select = None
+        self._first_option = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.fields[a["name"]] = a.get("value") or ("y" if a.get("type") == "checkbox" else "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[self._textarea] = ""
+        elif tag == "select":
+            self._select, self._first_option = a["name"], None
+        elif tag == "option" and self._select:
+            if self._first_option is None:
+                self._first_option = a.get("value")
+                self.fields.setdefault(self._select, a.get("value"))
+            if "selected" in a:
+                self.fields[self._select] = a.get("value")
+
+    def handle_data(self, data):
+        if self._textarea:
+            if not self.fields[self._textarea]:
+                data = data.removeprefix("\r\n").removeprefix("\n")  # as browsers do
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+
+def form_fields(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    return {k: v for k, v in parser.fields.items() if k not in ("csrf_token",)}
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def organiser(auth, make):
+    user = make.organiser()
+    auth.login(user.email)
+    return user
+
+
+def _edition_count(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(Edition))
+
+
+# --- Access ----------------------------------------------------------------------------------------------
+
+
+def _manage_urls(edition_id: int) -> list[str]:
+    return [
+        "/manage/editions",
+        f"/manage/editions/{edition_id}",
+        "/manage/editions/new",
+        f"/manage/editions/new?copy_from={edition_id}",
+        f"/manage/editions/{edition_id}/edit",
+    ]
+
+
+def test_manage_pages_anonymous_redirected_to_login(client, make):
+    edition = make.edition()
+
+    for url in _manage_urls(edition.id):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/login?next="), url
+
+
+@pytest.mark.parametrize("role", ["applicant", "juror"])
+def test_manage_pages_refused_to_non_organisers(client, auth, make, db, role):
+    edition = make.edition()
+    user = make.user(role=role)
+    auth.login(user.email)
+
+    for url in _manage_urls(edition.id):
+        assert client.get(url).status_code == 403, url
+    for url in ("/manage/editions/new", f"/manage/editions/{edition.id}/edit"):
+        response = auth.post(url, edition_form(name="Hijacked"), form_url="/account")
+        assert response.status_code == 403, url
+    assert db.session.scalar(select(func.count()).select_from(Edition).where(Edition.name == "Hijacked")) == 0
+
+
+def test_manage_edition_unknown_or_absurd_id_is_404(client, organiser):
+    assert client.get("/manage/editions/999999").status_code == 404
+    assert client.get("/manage/editions/99999999999999999999/edit").status_code == 404
+    assert client.get("/manage/editions/new?copy_from=99999999999999999999").status_code == 404
+
+
+# --- Creating ------------------------------------------------------------------------------------------
+
+
+def test_create_edition_strasbourg_times_round_trip_exactly(client, auth, organiser, db):
+    response = auth.post("/manage/editions/new", edition_form())
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == "dosta-2029"))
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/manage/editions/{edition.id}"
+    assert edition.submissions_open_at == utc(2029, 1, 15, 8, 0)  # CET, UTC+1
+    assert edition.submissions_close_at == utc(2029, 6, 30, 21, 59)  # CEST, UTC+2
+    assert edition.judging_close_at == utc(2029, 9, 30, 21, 59)
+    assert edition.results_publish_at == utc(2029, 10, 24, 10, 0)
+    assert edition.ceremony_date == date(2029, 10, 24)
+    assert (edition.aggregation, edition.min_sheets_per_entry, edition.reveal_scores_to_jury) == (
+        "median",
+        4,
+        False,
+    )
+    assert [(c.name, c.weight, c.position) for c in edition.criteria] == [
+        ("Integration", Decimal(2), 0),
+        ("Anti-discrimination", Decimal(1), 1),
+        ("Awareness-raising", Decimal("1.5"), 2),
+    ]
+    fields = form_fields(client.get(f"/manage/editions/{edition.id}/edit").get_data(as_text=True))
+    assert fields["submissions_open_at"] == "2029-01-15T09:00"
+    assert fields["submissions_close_at"] == "2029-06-30T23:59"
+    assert fields["results_publish_at"] == "2029-10-24T12:00"
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "edition.created"))
+    assert (audit.actor_id, audit.edition_id) == (organiser.id, edition.id)
+    assert audit.after["submissions_close_at"] == "2029-06-30T21:59:00+00:00"
+    assert [c["name"] for c in audit.after["criteria"]] == [
+        "Integration",
+        "Anti-discrimination",
+        "Awareness-raising",
+    ]
+
+
+def test_new_edition_form_offers_default_criteria(client, organiser):
+    fields = form_fields(client.get("/manage/editions/new").get_data(as_text=True))
+
+    assert [fields[f"criteria-{i}-name"] for i in range(3)] == [
+        "Integration",
+        "Anti-discrimination",
+        "Awareness-raising",
+    ]
+    assert fields["score_min"] == "0" and fields["score_max"] == "10" and fields["score_step"] == "1"
+    assert fields["aggregation"] == "mean"
+    assert "reveal_scores_to_jury" not in fields  # off by default
+
+
+def test_copy_previous_edition_prefills_everything_two_years_later(client, auth, organiser, make, db):
+    source = make.edition(
+        phase="published",
+        slug="dosta-2013",
+        name="4th Dosta!-Congress Prize for Municipalities 2013",
+        ordinal=4,
+        year=2013,
+        submissions_open_at=utc(2013, 2, 1, 8, 0),
+        submissions_close_at=utc(2013, 6, 30, 21, 59),
+        judging_close_at=utc(2013, 9, 30, 21, 59),
+        results_publish_at=utc(2013, 10, 30, 11, 0),
+        ceremony_date=date(2013, 10, 30),
+        ceremony_place="Strasbourg",
+        prizes_count=3,
+        min_sheets_per_entry=3,
+    )
+    source.criteria[0].weight = Decimal(2)
+    db.session.commit()
+
+    page = client.get(f"/manage/editions/new?copy_from={source.id}").get_data(as_text=True)
+    fields = form_fields(page)
+    response = auth.post("/manage/editions/new", fields, form_url="/manage/editions/new")
+
+    assert fields["slug"] == "dosta-2015"
+    assert fields["name"] == "4th Dosta!-Congress Prize for Municipalities 2015"
+    assert (fields["ordinal"], fields["year"]) == ("5", "2015")
+    assert fields["submissions_close_at"] == "2015-06-30T23:59"
+    assert response.status_code == 302
+    copy = db.session.scalar(select(Edition).where(Edition.slug == "dosta-2015"))
+    assert copy.submissions_open_at == utc(2015, 2, 1, 8, 0)
+    assert copy.submissions_close_at == utc(2015, 6, 30, 21, 59)
+    assert copy.judging_close_at == utc(2015, 9, 30, 21, 59)
+    assert copy.results_publish_at == utc(2015, 10, 30, 11, 0)
+    assert copy.ceremony_date == date(2015, 10, 30)
+    assert copy.results_published_at is None
+    assert [(c.name, c.description, c.guidance, c.weight) for c in copy.criteria] == [
+        (c.name, c.description, c.guidance, c.weight) for c in source.criteria
+    ]
+    assert {c.id for c in copy.criteria}.isdisjoint({c.id for c in source.criteria})
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"submissions_close_at": "2029-01-15T09:00"}, "The deadline must be after applications open."),
+        ({"judging_close_at": "2029-06-30T23:58"}, "Judging cannot close before the application deadline."),
+        ({"results_publish_at": "2029-09-30T23:00"}, "Results cannot be published before judging closes."),
+        ({"submissions_open_at": "2029-03-25T02:30"}, "This time does not exist in Strasbourg"),
+        ({"submissions_open_at": "15/01/2029"}, "Not a valid datetime value."),
+        ({"score_step": "3"}, "The step must divide the range from 0 to 10 exactly."),
+        ({"score_min": "10"}, "The highest score must be above the lowest score."),
+        ({"score_max": "NaN"}, "Enter a number."),
+        ({"score_step": "0"}, "The step must be more than 0."),
+        ({"slug": "Dosta 2029"}, "Use only lowercase letters, digits and single hyphens"),
+        ({"criteria-1-weight": "0"}, "The weight must be more than 0"),
+        ({"criteria-2-name": "integration"}, "Two criteria cannot have the same name."),
+        ({"criteria-0-id": "123456"}, "This criterion does not belong to the edition."),
+    ],
+)
+def test_create_edition_invalid_input_refused_and_nothing_saved(
+    client, auth, organiser, db, overrides, message
+):
+    response = auth.post("/manage/editions/new", edition_form(**overrides))
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Nothing was saved." in html
+    assert message in html.replace("&#39;", "'")
+    assert _edition_count(db) == 0
+
+
+def test_create_edition_duplicate_slug_refused(client, auth, organiser, make, db):
+    make.edition(slug="dosta-2029")
+    db.session.commit()
+
+    response = auth.post("/manage/editions/new", edition_form())
+
+    assert "Another edition already uses this address." in response.get_data(as_text=True)
+    assert _edition_count(db) == 1
+
+
+def test_create_edition_without_criteria_refused(client, auth, organiser, db):
+    data = {
+        k: ("" if k.startswith("criteria-") and not k.endswith("weight") else v)
+        for k, v in edition_form().items()
+    }
+
+    response = auth.post("/manage/editions/new", data)
+
+    assert "An edition needs at least one criterion." in response.get_data(as_text=True)
+    assert _edition_count(db) == 0
+
+
+# --- Editing criteria -------------------------------------------------------------------------------------
+
+
+def _edit_fields(client, edition) -> dict:
+    return form_fields(client.get(f"/manage/editions/{edition.id}/edit").get_data(as_text=True))
+
+
+def test_edit_criteria_rename_reorder_remove_add(client, auth, organiser, make, db):
+    edition = make.edition(phase="open")
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update(
+        {
+            "criteria-0-name": "Inclusion",
+            "criteria-0-position": "2",
+            "criteria-1-remove": "y",
+            "criteria-2-position": "1",
+            "criteria-3-name": "Participation",
+            "criteria-3-description": "Who decides?",
+            "criteria-3-weight": "0.5",
+            "criteria-3-position": "3",
+        }
+    )
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [(c.name, c.position, c.weight) for c in edition.criteria] == [
+        ("Awareness-raising", 0, Decimal(1)),
+        ("Inclusion", 1, Decimal(1)),
+        ("Participation", 2, Decimal("0.5")),
+    ]
+    actions = sorted(
+        db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("criterion.%")))
+    )
+    assert actions == ["criterion.added", "criterion.removed", "criterion.updated", "criterion.updated"]
+
+
+def test_edit_criteria_swap_names_between_rows(client, auth, organiser, make, db):
+    edition = make.edition(phase="open")
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update({"criteria-0-name": "Anti-discrimination", "criteria-1-name": "Integration"})
+
+    auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    db.session.expire_all()
+    assert [c.name for c in edition.criteria] == ["Anti-discrimination", "Integration", "Awareness-raising"]
+
+
+def test_edit_bad_criterion_row_refuses_whole_form(client, auth, organiser, make, db):
+    edition = make.edition(phase="open", name="Before")
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update(
+        {"name": "After", "criteria-0-weight": "-1", "criteria-1-name": "", "criteria-2-name": "New"}
+    )
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Criterion 1, Weight" in html and "The weight must be more than 0" in html
+    assert "Criterion 2, Name" in html and "Give the criterion a name." in html
+    db.session.expire_all()
+    assert edition.name == "Before"
+    assert [c.name for c in edition.criteria] == ["Integration", "Anti-discrimination", "Awareness-raising"]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_edit_remove_answered_criterion_refused(client, auth, organiser, make, db):
+    edition = make.edition(phase="open")
+    make.application(edition_=edition)
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields["criteria-0-remove"] = "y"
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    assert "1 application answers this criterion: it cannot be removed." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(edition.criteria) == 3
+
+
+def test_edit_without_changes_records_nothing(client, auth, organiser, make, db):
+    edition = make.edition(phase="open")
+    db.session.commit()
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", _edit_fields(client, edition))
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+# --- The lock ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def locked_edition(make, db):
+    edition = make.edition(phase="judging", name="Locked Edition")
+    entry = make.application(edition_=edition, status="eligible")
+    juror = make.juror()
+    make.jury_member(edition, juror)
+    make.score_sheet(make.assignment(entry, juror), status="draft")
+    db.session.commit()
+    return edition
+
+
+def _criteria_state(db, edition):
+    db.session.expire_all()
+    return [(c.id, c.name, c.weight, c.position) for c in edition.criteria], (
+        edition.score_min,
+        edition.score_max,
+        edition.score_step,
+    )
+
+
+def test_locked_edition_form_shows_criteria_read_only_and_why(client, organiser, locked_edition):
+    html = client.get(f"/manage/editions/{locked_edition.id}/edit").get_data(as_text=True)
+
+    assert "Criteria, weights and the score scale are locked." in html
+    assert "Jurors have started score sheets for this edition" in html
+    assert 'name="criteria-0-name"' not in html
+    assert 'name="score_max"' not in html
+    assert "Anti-discrimination" in html
+
+
+def test_locked_edition_other_settings_still_editable(client, auth, organiser, locked_edition, db):
+    before = _criteria_state(db, locked_edition)
+    fields = _edit_fields(client, locked_edition)
+    fields["name"] = "Renamed Edition"
+
+    response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    assert _criteria_state(db, locked_edition) == before
+    assert locked_edition.name == "Renamed Edition"
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"criteria-0-weight": "5"},
+        {"criteria-0-name": "Something else"},
+        {"criteria-0-remove": "y"},
+        {"criteria-3-id": "", "criteria-3-name": "Extra criterion"},
+        {"score_max": "20"},
+        {"score_step": "0.5"},
+    ],
+)
+def test_locked_edition_forged_post_refused_and_nothing_changes(
+    client, auth, organiser, locked_edition, db, forged
+):
+    before = _criteria_state(db, locked_edition)
+    criteria = {
+        f"criteria-{i}-{key}": str(value)
+        for i, c in enumerate(locked_edition.criteria)
+        for key, value in (
+            ("id", c.id),
+            ("name", c.name),
+            ("description", c.description),
+            ("guidance", c.guidance),
+            ("weight", c.weight),
+            ("position", c.position + 1),
+        )
+    }
+    fields = {**_edit_fields(client, locked_edition), **criteria, "name": "Forged Name", **forged}
+
+    response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
+
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "are locked: jurors have started scoring. Nothing was saved." in page
+    assert _criteria_state(db, locked_edition) == before
+    assert locked_edition.name == "Locked Edition"
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+
+
+def test_locked_edition_stale_page_with_unchanged_criteria_is_accepted(
+    client, auth, organiser, locked_edition, db
+):
+    locked_edition.criteria[0].description = "Line one\nLine two"
+    db.session.commit()
+    before = _criteria_state(db, locked_edition)
+    fields = _edit_fields(client, locked_edition)
+    for i, c in enumerate(locked_edition.criteria):
+        description = c.description.replace("\n", "\r\n")  # as a browser sends a text area
+        fields.update({f"criteria-{i}-id": str(c.id), f"criteria-{i}-name": c.name})
+        fields.update({f"criteria-{i}-description": description, f"criteria-{i}-guidance": c.guidance})
+    fields.update({"score_min": "0", "score_max": "10.00", "name": "Stale but fine"})
+
+    response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    assert _criteria_state(db, locked_edition) == before
+    assert locked_edition.name == "Stale but fine"
+
+
+# --- Overview pages ----------------------------------------------------------------------------------------
+
+
+@contextmanager
+def count_queries(db):
+    statements: list[str] = []
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+
+def _queries_for_manage_list(client, make, db, applications: int) -> int:
+    editions = [make.edition(phase="open"), make.edition(phase="published")]
+    statuses = ("draft", "submitted", "eligible", "ineligible", "withdrawn")
+    for i in range(applications):
+        make.application(edition_=editions[i % 2], status=statuses[i % len(statuses)])
+    db.session.commit()
+    with count_queries(db) as statements:
+        response = client.get("/manage/editions")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_manage_list_query_count_does_not_grow_with_applications(app, client, auth, make, db):
+    organiser = make.organiser()
+    auth.login(organiser.email)
+    few = _queries_for_manage_list(client, make, db, 5)
+    for table in ("criterion_answers", "applications", "criteria", "editions"):
+        db.session.execute(db.metadata.tables[table].delete())
+    db.session.commit()
+
+    many = _queries_for_manage_list(client, make, db, 50)
+
+    assert few == many
+
+
+def test_manage_list_shows_counts_by_status(client, organiser, make, db):
+    edition = make.edition(phase="open", name="Counted Edition")
+    for status in ("draft", "draft", "submitted", "eligible", "eligible", "eligible"):
+        make.application(edition_=edition, status=status)
+    db.session.commit()
+
+    html = client.get("/manage/editions").get_data(as_text=True)
+
+    row = html[html.index("Counted Edition") :]
+    row = row[: row.index("</tr>")]
+    cells = [cell.strip() for cell in row.split('<td class="text-end')[1:]]
+    assert [cell.split(">", 1)[1].split("<", 1)[0] for cell in cells] == ["2", "1", "3", "·", "·", "6"]
+
+
+def test_manage_edition_lists_only_sections_that_exist(client, organiser, make, monkeypatch):
+    edition = make.edition()
+    monkeypatch.setattr(
+        routes, "MANAGEMENT_SECTIONS", [*routes.MANAGEMENT_SECTIONS, ("nowhere.page", "Ghost section")]
+    )
+
+    html = client.get(f"/manage/editions/{edition.id}").get_data(as_text=True)
+
+    assert f'href="/manage/editions/{edition.id}/edit"' in html
+    assert "Ghost section" not in html
+    assert f'href="/manage/editions/new?copy_from={edition.id}"' in html
+
+
+def test_criteria_locked_only_once_a_sheet_exists(make, db):
+    from app.contests.services import criteria_locked
+
+    edition = make.edition(phase="judging")
+    entry = make.application(edition_=edition, status="eligible")
+    other = make.edition(phase="judging")
+    juror = make.juror()
+    assignment = make.assignment(entry, juror)
+
+    assert criteria_locked(edition) is False
+    make.score_sheet(assignment, status="draft")
+    assert criteria_locked(edition) is True
+    assert criteria_locked(other) is False
+
+
+def test_criterion_rows_keep_positions_contiguous(make, db, client, auth, organiser):
+    edition = make.edition(phase="open")
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update({"criteria-0-position": "10", "criteria-1-position": "10", "criteria-2-position": "-4"})
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    positions = db.session.execute(
+        select(Criterion.name, Criterion.position)
+        .where(Criterion.edition_id == edition.id)
+        .order_by(Criterion.position)
+    ).all()
+    assert [tuple(p) for p in positions] == [
+        ("Awareness-raising", 0),
+        ("Integration", 1),
+        ("Anti-discrimination", 2),
+    ]
+
+
+def test_edit_edition_audits_what_changed(client, auth, organiser, make, db):
+    edition = make.edition(phase="open", year=2029)
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update({"score_max": "20", "score_step": "2", "criteria-1-weight": "1.5"})
+
+    auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.before, e.after, e.actor_id) for e in events] == [
+        (
+            "edition.updated",
+            {"score_max": "10", "score_step": "1"},
+            {"score_max": "20", "score_step": "2"},
+            organiser.id,
+        ),
+        ("criterion.updated", {"weight": "1"}, {"weight": "1.5"}, organiser.id),
+    ]
+    assert all(e.edition_id == edition.id for e in events)
