@@ -7,7 +7,6 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,7 +28,7 @@ def _browser_required() -> bool:
 @pytest.fixture(scope="session")
 def chromium():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        message = f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package to run browser tests"
+        message = f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package for browser tests"
         if _browser_required():
             pytest.fail(message)
         pytest.skip(message)

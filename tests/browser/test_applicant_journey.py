@@ -9,7 +9,10 @@ from app.models import Application, ApplicationStatus
 
 pytestmark = pytest.mark.browser
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n%%EOF\n"
+)
 
 
 def _link_in(message) -> str:
@@ -72,7 +75,8 @@ def test_applicant_journey_register_confirm_apply_submit(page, live_server, make
         page.get_by_role("button", name="Submit application").first.click()
     page.wait_for_url("**/receipt")
 
-    application = db.session.scalar(select(Application).where(Application.title == "Schools open to every child"))
+    title = "Schools open to every child"
+    application = db.session.scalar(select(Application).where(Application.title == title))
     db.session.refresh(application)
     assert application.status == ApplicationStatus.SUBMITTED
     assert page.get_by_text(application.reference).first.is_visible()
