@@ -175,3 +175,5 @@ def register_cli(app: Flask) -> None:
 def configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # WeasyPrint narrates every rendering step at INFO; its warnings still show.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -448,11 +448,14 @@ def load_demo() -> str:
     from app.judging.demo import load_jury_demo
 
     jury = load_jury_demo()
+    from app.certificates.demo import load_certificates_demo
+
+    certificates = load_certificates_demo()
     summary = (
         f"{loader.counts['editions']} editions, {len(loader.organisations)} organisations, "
         f"{loader.counts['applications']} applications, {len(loader.users)} accounts"
     )
-    return f"{summary}; {jury}" if jury else summary
+    return "; ".join(part for part in (summary, jury, certificates) if part)
 
 
 def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:

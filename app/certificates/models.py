@@ -14,7 +14,8 @@ from app.extensions import db
 
 
 def new_verification_code() -> str:
-    return secrets.token_urlsafe(18)
+    """128 random bits as 32 hex digits: unguessable, and safe to type, print and name files by."""
+    return secrets.token_hex(16)
 
 
 class Certificate(db.Model):

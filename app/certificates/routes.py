@@ -1,3 +1,224 @@
-from flask import Blueprint
+"""Certificates: public verification, downloads for laureates and organisers, the organisers' list."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth import permissions
+from app.certificates import services
+from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, VerifyForm
+from app.certificates.models import Certificate
+from app.certificates.pdf import distinction, place_text
+from app.contests.models import Edition
+from app.contests.services import results_are_public
+from app.extensions import db, limiter
+from app.ranking.models import PublicationPlan
 
 bp = Blueprint("certificates", __name__)
+
+# Codes are 144 random bits: the limit keeps the page cheap, guessing was never an option anyway.
+VERIFY_LIMIT = "120 per minute"
+
+
+def _public_certificate(code: str) -> Certificate:
+    """The certificate with this code if its edition's results are public; 404 otherwise, for everyone."""
+    certificate = services.certificate_by_code(code)
+    if certificate is None or not results_are_public(certificate.edition):
+        abort(404)
+    return certificate
+
+
+def _page_language() -> str:
+    locale = get_locale()
+    return "fr" if locale is not None and locale.language == "fr" else "en"
+
+
+# --- Public verification -----------------------------------------------------------------------------------
+
+
+def _code_from(text: str) -> str:
+    """The code from what was typed or pasted: the code itself, or the whole address under the QR code."""
+    text = "".join(text.split())
+    return text.rstrip("/").rsplit("/", 1)[-1]
+
+
+@bp.get("/verify")
+@limiter.limit(VERIFY_LIMIT)
+def verify_form():
+    form = VerifyForm(formdata=request.args if "code" in request.args else None)
+    if "code" in request.args and form.validate() and (code := _code_from(form.code.data)):
+        return redirect(url_for(".verify", code=code))
+    return render_template("certificates/verify_form.html", form=form)
+
+
+@bp.get("/verify/<code>")
+@limiter.limit(VERIFY_LIMIT)
+def verify(code: str):
+    certificate = services.certificate_by_code(code)
+    if certificate is None or not results_are_public(certificate.edition):
+        # The same page for every unknown code, whatever it looks like: nothing to learn from it.
+        form = VerifyForm(formdata=None)
+        return render_template("certificates/verify_form.html", form=form, unknown=True), 404
+    content = services.content_of(certificate)
+    language = _page_language()
+    return render_template(
+        "certificates/verify.html",
+        certificate=certificate,
+        content=content,
+        distinction=distinction(content, language),
+        place=place_text(content, language),
+        country=content.country_name_fr if language == "fr" else content.country_name,
+        language_label=LANGUAGE_LABELS[certificate.language],
+        form=VerifyForm(formdata=None),
+    )
+
+
+# --- Downloads ---------------------------------------------------------------------------------------------
+
+
+def _unavailable(certificate: Certificate, reason: str, status: int):
+    return render_template("certificates/unavailable.html", certificate=certificate, reason=reason), status
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download(code: str):
+    certificate = _public_certificate(code)
+    if not permissions.can_download_certificate(current_user, certificate):
+        abort(403)
+    if certificate.revoked_at is not None:
+        return _unavailable(certificate, "revoked", 410)
+    try:
+        data = services.stored_pdf(certificate)
+    except services.CertificateFileProblem as problem:
+        return _unavailable(certificate, problem.reason, 409 if problem.reason == "altered" else 410)
+    # The bytes just checked are the bytes sent: never rendered again, never read twice.
+    response = send_file(
+        io.BytesIO(data),
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=services.download_name(certificate),
+        etag=certificate.sha256,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- The organisers' list ----------------------------------------------------------------------------------
+
+
+def _edition_for_organiser(edition_id: int) -> Edition:
+    edition = db.get_or_404(Edition, edition_id)
+    if not permissions.can_manage_edition(current_user, edition):
+        abort(403)
+    return edition
+
+
+def _issue_form(edition: Edition, certificates: list[Certificate]) -> IssueForm:
+    """Pre-filled with the choices of the publication, or of the certificates already issued."""
+    plan = db.session.get(PublicationPlan, edition.id)
+    language = certificates[0].language if certificates else (plan.certificate_language if plan else "en")
+    participation = any(c.kind == services.KIND_PARTICIPATION for c in certificates) or bool(
+        plan and plan.participation_certificates
+    )
+    return IssueForm(formdata=None, language=language, participation=participation)
+
+
+def _render_list(edition: Edition, form: IssueForm | None = None, status: int = 200):
+    certificates = services.edition_certificates(edition)
+    return render_template(
+        "certificates/edition_list.html",
+        edition=edition,
+        certificates=certificates,
+        file_problems={c.id: services.file_problem(c) for c in certificates},
+        counts=services.issue_counts(edition),
+        problems=services.issue_problems(edition),
+        form=form or _issue_form(edition, certificates),
+        language_labels=LANGUAGE_LABELS,
+        label=functools.partial(services.distinction_label, language=_page_language()),
+    ), status
+
+
+@bp.get("/manage/editions/<int:edition_id>/certificates")
+@login_required
+def edition_list(edition_id: int):
+    return _render_list(_edition_for_organiser(edition_id))
+
+
+@bp.post("/manage/editions/<int:edition_id>/certificates")
+@login_required
+def issue(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    if not permissions.can_issue_certificates(current_user, edition):
+        abort(403)
+    form = IssueForm()
+    if not form.validate():
+        return _render_list(edition, form, 400)
+    if problems := services.issue_problems(edition):
+        for problem in problems:
+            flash(problem, "error")
+        return _render_list(edition, form, 409)
+    certificates = services.issue_certificates(
+        edition, participation=form.participation.data, language=form.language.data, actor=current_user
+    )
+    db.session.commit()
+    reissued = sum(1 for c in certificates if c.reissued_at is not None)
+    flash(
+        ngettext("%(num)d certificate issued", "%(num)d certificates issued", len(certificates))
+        + (" " + _("(%(n)d of them reissued under their code).", n=reissued) if reissued else "."),
+        "success",
+    )
+    return redirect(url_for(".edition_list", edition_id=edition.id))
+
+
+@bp.get("/manage/editions/<int:edition_id>/certificates.zip")
+@login_required
+def zip(edition_id: int):  # noqa: A001  (the endpoint's name: certificates.zip)
+    edition = _edition_for_organiser(edition_id)
+    archive = services.zip_certificates(services.edition_certificates(edition))
+    response = send_file(
+        archive.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{edition.slug}-certificates.zip",
+        max_age=0,
+    )
+    response.content_length = archive.size
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/manage/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(certificate_id: int):
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not permissions.can_manage_edition(current_user, certificate.edition):
+        abort(403)
+    back = url_for(".edition_list", edition_id=certificate.edition_id)
+    if certificate.revoked_at is not None:
+        flash(_("This certificate is already revoked."), "info")
+        return redirect(back)
+    if not permissions.can_revoke_certificate(current_user, certificate):
+        abort(403)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        services.revoke_certificate(certificate, actor=current_user)
+        db.session.commit()
+        flash(
+            _(
+                "The certificate of %(name)s is revoked: its verification page now says so.",
+                name=certificate.content.get("organisation_name", ""),
+            ),
+            "success",
+        )
+        return redirect(back)
+    status = 400 if form.is_submitted() else 200
+    return render_template("certificates/revoke.html", certificate=certificate, form=form, back=back), status

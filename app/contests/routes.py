@@ -27,6 +27,7 @@ MANAGEMENT_SECTIONS: list[tuple[str, str]] = [
     ("ranking.ranking", _l("Ranking")),
     ("ranking.awards", _l("Awards and citations")),
     ("ranking.publication", _l("Publication")),
+    ("certificates.edition_list", _l("Certificates")),
 ]
 
 PHASE_LABELS = {

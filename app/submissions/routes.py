@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import permissions
+from app.certificates.services import certificates_for_organisation, distinction_label
 from app.contests.models import Edition, Phase
 from app.countries import country_name, is_member_state
 from app.db import utcnow
@@ -141,6 +142,8 @@ def dashboard():
         applications=applications,
         application_for={application.edition_id: application for application in applications},
         missing={application.id: services.missing(application) for application in applications},
+        certificates=certificates_for_organisation(current_user.organisation_id),
+        distinction_label=distinction_label,
     )
 
 
