@@ -27,9 +27,9 @@ def _schema_ready():
 
 
 def _forget_the_previous_request():
-    # The fixture keeps one app context open for the whole test, so requests would share one `g` (Flask-Login's
-    # user, Flask-WTF's token): a copied cookie could look logged in. Each request starts with an empty `g`, as
-    # it does in production where each request has its own app context.
+    # The fixture keeps one app context open for the whole test, so requests would share one `g`
+    # (Flask-Login's user, Flask-WTF's token): a copied cookie could look logged in. Each request starts
+    # with an empty `g`, as it does in production where each request has its own app context.
     for name in list(g):
         g.pop(name)
 

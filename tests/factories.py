@@ -48,11 +48,12 @@ def edition(*, phase: str = "open", year: int | None = None, criteria=DEFAULT_CR
         "published": (-100, -70, -40),
     }[phase]
     n = _n()
-    year = year or 2000 + n
+    # Far from the real editions' years that tests name, and within what the edition form accepts.
+    year = year or 2100 + n % 800
     values = dict(
         slug=f"edition-{n}",
         name=f"Test Edition {n}",
-        ordinal=n,
+        ordinal=n % 100 + 1,
         year=year,
         submissions_open_at=now + timedelta(days=offsets[0]),
         submissions_close_at=now + timedelta(days=offsets[1]),
@@ -140,8 +141,9 @@ def application(
     if status != ApplicationStatus.DRAFT:
         values["submitted_at"] = edition_.submissions_open_at + timedelta(days=1)
     values.update(fields)
+    criteria = list(edition_.criteria)  # loaded before the half-built application could be autoflushed
     item = Application(**values)
-    for criterion in edition_.criteria:
+    for criterion in criteria:
         item.answers.append(CriterionAnswer(criterion=criterion, text=f"How we meet {criterion.name}."))
     db.session.add(item)
     db.session.flush()

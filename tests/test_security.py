@@ -101,8 +101,9 @@ def test_login_rate_limited_through_redis(tmp_path):
         db.create_all()
     client = app.test_client()
 
-    statuses = [client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code
-                for _ in range(11)]
+    statuses = [
+        client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code for _ in range(11)
+    ]
 
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429

@@ -98,6 +98,10 @@ def can_record_awards(user, edition, is_chair: bool = False) -> bool:
 
 
 def can_download_certificate(user, certificate) -> bool:
+    """An award certificate of published results is a public document, reached through its unguessable code;
+    a participation certificate stays with its organisation and the organisers."""
+    if certificate.kind == "award" and certificate.edition.is_published and certificate.revoked_at is None:
+        return True
     return is_organiser(user) or belongs_to_organisation(user, certificate.organisation_id)
 
 

@@ -17,7 +17,7 @@ from app.certificates.models import Certificate
 from app.certificates.pdf import distinction, place_text
 from app.contests.models import Edition
 from app.contests.services import results_are_public
-from app.extensions import db, limiter
+from app.extensions import db, limiter, login_manager
 from app.ranking.models import PublicationPlan
 
 bp = Blueprint("certificates", __name__)
@@ -87,10 +87,11 @@ def _unavailable(certificate: Certificate, reason: str, status: int):
 
 
 @bp.get("/certificates/<code>.pdf")
-@login_required
 def download(code: str):
     certificate = _public_certificate(code)
     if not permissions.can_download_certificate(current_user, certificate):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
         abort(403)
     if certificate.revoked_at is not None:
         return _unavailable(certificate, "revoked", 410)

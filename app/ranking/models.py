@@ -43,3 +43,20 @@ class Award(db.Model):
     edition: Mapped[Edition] = relationship()  # noqa: F821
     organisation: Mapped[Organisation] = relationship()  # noqa: F821
     application: Mapped[Application | None] = relationship()  # noqa: F821
+
+
+class PublicationPlan(db.Model):
+    """How an edition's results are to be published: the organiser's certificate choices.
+
+    Kept apart from the edition so that a scheduled publication (`flask results publish-due`) issues the
+    certificates the organiser chose when scheduling it.
+    """
+
+    __tablename__ = "publication_plans"
+    __table_args__ = (CheckConstraint("certificate_language IN ('en', 'fr', 'both')", name="language_known"),)
+
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
+    certificate_language: Mapped[str] = mapped_column(String(4), default="en")
+    participation_certificates: Mapped[bool] = mapped_column(default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,6 +15,7 @@ from app.audit.models import AuditEvent
 from app.certificates import pdf, services
 from app.certificates.models import Certificate
 from app.db import utcnow
+from app.extensions import db
 from tests.certificates.conftest import (
     certificate_files,
     counting_queries,
@@ -206,14 +207,12 @@ def test_download_organiser_gets_any_certificate(client, auth, issued):
     assert response.data == stored_bytes(certificate)
 
 
-@pytest.mark.parametrize("who", ["other_laureate", "non_laureate", "juror"])
-def test_download_refused_to_other_users(client, auth, make, issued, who):
-    email = {
-        "other_laureate": issued.users["heraklion"].email,
-        "non_laureate": issued.users["taking_part"].email,
-        "juror": None,
-    }[who] or make.juror().email
-    certificate = issued.certificate_of("obrnice")
+@pytest.mark.parametrize("who", ["other_laureate", "juror"])
+def test_download_participation_certificate_refused_to_other_users(client, auth, make, issued, who):
+    services.issue_certificates(issued.edition, participation=True)
+    db.session.commit()
+    email = issued.users["obrnice"].email if who == "other_laureate" else make.juror().email
+    certificate = issued.certificate_of("taking_part", kind="participation")
     auth.login(email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -222,13 +221,24 @@ def test_download_refused_to_other_users(client, auth, make, issued, who):
     assert response.mimetype == "text/html"
 
 
-def test_download_anonymous_is_sent_to_login(client, issued):
-    code = issued.certificate_of("obrnice").verification_code
+def test_download_participation_certificate_anonymous_is_sent_to_login(client, issued):
+    services.issue_certificates(issued.edition, participation=True)
+    db.session.commit()
+    code = issued.certificate_of("taking_part", kind="participation").verification_code
 
     response = client.get(f"/certificates/{code}.pdf")
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_download_award_certificate_of_published_results_is_public(client, issued):
+    certificate = issued.certificate_of("obrnice")
+
+    response = client.get(f"/certificates/{certificate.verification_code}.pdf")
+
+    assert response.status_code == 200
+    assert hashlib.sha256(response.data).hexdigest() == certificate.sha256
 
 
 def test_download_unknown_code_is_not_found(client, auth, issued):

@@ -412,10 +412,11 @@ def test_revoke_certificate_records_when_and_audits(issued, db):
 def test_certificates_for_organisation_public_editions_and_valid_only(make, db, published):
     organisation = published.organisations["obrnice"]
     valid = plant_certificate(published.edition, organisation)
-    archived = make.edition(phase="published", archived=True, results_published_at=None, year=2009)
+    year = published.edition.year
+    archived = make.edition(phase="published", archived=True, results_published_at=None, year=year - 4)
     older = plant_certificate(archived, organisation)
     plant_certificate(make.edition(phase="deliberation"), organisation)  # not public
-    plant_certificate(make.edition(phase="published", year=2015), organisation, revoked_at=utcnow())
+    plant_certificate(make.edition(phase="published", year=year - 2), organisation, revoked_at=utcnow())
     plant_certificate(published.edition, published.organisations["heraklion"])  # someone else's
 
     assert services.certificates_for_organisation(organisation.id) == [valid, older]

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 81aeb6b6115e
+Revision ID: d7c8d3327ed8
 Revises: 
-Create Date: 2026-11-26 14:39:39.671153
+Create Date: 2026-11-26 15:16:17.609830
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '81aeb6b6115e'
+revision = 'd7c8d3327ed8'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -200,6 +200,17 @@ def upgrade():
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_sessions_user_id'), ['user_id'], unique=False)
 
+    op.create_table('publication_plans',
+    sa.Column('edition_id', sa.Integer(), nullable=False),
+    sa.Column('certificate_language', sa.String(length=4), nullable=False),
+    sa.Column('participation_certificates', sa.Boolean(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("certificate_language IN ('en', 'fr', 'both')", name=op.f('ck_publication_plans_language_known')),
+    sa.ForeignKeyConstraint(['edition_id'], ['editions.id'], name=op.f('fk_publication_plans_edition_id_editions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_publication_plans_updated_by_id_users')),
+    sa.PrimaryKeyConstraint('edition_id', name=op.f('pk_publication_plans'))
+    )
     op.create_table('assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sa.Integer(), nullable=False),
@@ -381,6 +392,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_assignments_application_id'))
 
     op.drop_table('assignments')
+    op.drop_table('publication_plans')
     with op.batch_alter_table('login_sessions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_login_sessions_user_id'))
 

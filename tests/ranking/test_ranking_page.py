@@ -1,0 +1,215 @@
+"""The organiser's ranking page: values, methods, robustness flags, charts, access and query counts."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.ranking import scoring
+
+
+def ranking_url(small, **query):
+    url = f"/manage/editions/{small.edition.id}/ranking"
+    if query:
+        url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return url
+
+
+def row_of(html: str, organisation: str) -> str:
+    """The <tr> of the ranking table that names this organisation."""
+    for row in re.findall(r"<tr class=\"[^\"]*\">.*?</tr>", html, flags=re.S):
+        if f">{organisation}<" in row:
+            return row
+    raise AssertionError(f"no row for {organisation}")
+
+
+def cells(row: str) -> list[str]:
+    """The text of each cell, tags stripped and spaces collapsed."""
+    found = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in found]
+
+
+def test_ranking_page_shows_hand_checked_values(client, auth, small):
+    auth.login(small.organiser.email)
+
+    response = client.get(ranking_url(small))
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    obrnice = cells(row_of(html, "Obrnice"))
+    # rank, reference, organisation (and title), country, mean, three criterion means, sheets, std
+    assert obrnice[0] == "1 (podium)"
+    assert obrnice[1] == small.entries["A"].reference
+    assert obrnice[3] == "Czech Republic CZ"
+    assert obrnice[4:10] == ["9.00", "9.33", "9.00", "8.67", "3", "0.82"]
+    # rank under median, trimmed mean and z-scores; rank interval; robust
+    assert obrnice[10:14] == ["1", "1", "1", "1"]
+    assert obrnice[14] == "Robust"
+    heraklion = cells(row_of(html, "Ηράκλειο"))
+    assert heraklion[4] == "8.00"
+
+
+def test_ranking_page_marks_entry_below_minimum_sheets(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small)).get_data(as_text=True)
+
+    assert cells(row_of(html, "Demo Municipality 5"))[8] == "2 — below 3"
+    assert cells(row_of(html, "Demo Municipality 4"))[8] == "3"
+    assert "1 entry has fewer than 3 score sheets" in html
+
+
+def test_ranking_page_flags_fragile_podium_with_reasons(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small)).get_data(as_text=True)
+
+    kocaeli = row_of(html, "Kocaeli")
+    assert "Fragile" in kocaeli
+    assert "4th under median" in kocaeli
+    assert "drops to 4th without Juror Two" in kocaeli
+    assert cells(kocaeli)[13] == "2–4"
+    demo = row_of(html, "Demo Municipality 4")
+    assert "3rd under median" in demo
+    assert "rises to 3rd without Juror Two" in demo
+
+
+@pytest.mark.parametrize("method", scoring.METHODS)
+def test_ranking_page_every_method_selectable(client, auth, small, method):
+    auth.login(small.organiser.email)
+
+    response = client.get(ranking_url(small, method=method))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    pills = re.search(r'<ul class="nav nav-pills method-pills.*?</ul>', html, flags=re.S).group(0)
+    active = re.findall(r'<a class="nav-link[^"]* active" aria-current="page"\s+href="([^"]+)"', pills)
+    assert len(active) == 1 and active[0].endswith(f"method={method}")
+    # the other three methods each get a rank column; the chosen one is the aggregate
+    head = re.search(r"<thead.*?</thead>", html, flags=re.S).group(0)
+    others = [m for m in scoring.METHODS if m != method]
+    shown = re.findall(r'data-column="\d+" class="text-end">([^<]+)</th>', head)[-3:]
+    assert shown == [
+        {"mean": "Mean", "median": "Median", "trimmed_mean": "Trimmed mean", "zscore": "Z\u2011scores"}[m]
+        for m in others
+    ]
+    assert cells(row_of(html, "Obrnice"))[0] == "1 (podium)"
+
+
+def test_ranking_page_median_puts_demo_municipality_on_podium(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small, method="median")).get_data(as_text=True)
+
+    assert cells(row_of(html, "Demo Municipality 4"))[0] == "3 (podium)"
+    assert cells(row_of(html, "Kocaeli"))[0] == "4"
+
+
+def test_ranking_page_unknown_method_falls_back_to_edition_method(client, auth, small):
+    auth.login(small.organiser.email)
+
+    response = client.get(ranking_url(small, method="dice"))
+
+    assert response.status_code == 200
+    assert "Unknown method" in response.get_data(as_text=True)
+
+
+def test_ranking_page_charts_are_accessible_svg_without_style_attributes(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small)).get_data(as_text=True)
+
+    for chart_id in ("juror-chart", "entries-chart"):
+        svg = re.search(rf'<svg [^>]*id="{chart_id}".*?</svg>', html, flags=re.S).group(0)
+        assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg
+        assert f'<title id="{chart_id}-title">' in svg
+        assert f'<desc id="{chart_id}-desc">' in svg
+    juror_svg = re.search(r'<svg [^>]*id="juror-chart".*?</svg>', html, flags=re.S).group(0)
+    assert "Juror Two" in juror_svg
+    assert "harsh" in juror_svg
+    assert juror_svg.count('class="chart-dot"') == 14 * 2  # each sheet in its juror's row and the panel's
+    assert " style=" not in html
+    assert "<script>" not in html
+
+
+def test_ranking_page_juror_table_says_who_is_harsh(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small)).get_data(as_text=True)
+
+    table = re.search(
+        r'<table class="table table-sm align-middle juror-table".*?</table>', html, flags=re.S
+    ).group(0)
+    two = next(cells(r) for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "Juror Two" in r)
+    # Juror Two: 8, 7, 9, 4 -> mean 7; against fellow jurors: -1.5, -1.5, +3, -3 -> -0.75
+    assert two == ["Juror Two", "Germany", "4", "7.00", "1.87", "4.00", "9.00", "−0.8 harsh"]
+
+
+@pytest.mark.parametrize("who", ["applicant", "juror", "chair"])
+def test_ranking_page_refused_to_non_organisers(client, auth, small, make, who):
+    user = {
+        "applicant": small.applicants["A"],
+        "juror": small.jurors["two"],
+        "chair": small.jurors["one"],
+    }[who]
+    auth.login(user.email)
+
+    assert client.get(ranking_url(small)).status_code == 403
+
+
+def test_ranking_page_anonymous_redirected_to_login(client, small):
+    response = client.get(ranking_url(small))
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_ranking_page_unknown_edition_not_found(client, auth, make):
+    auth.login(make.organiser().email)
+
+    assert client.get("/manage/editions/999999/ranking").status_code == 404
+
+
+@contextmanager
+def counted_queries(db):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def scored_edition(make, db, entries: int, jurors: int):
+    edition = make.edition(phase="deliberation")
+    panel = [make.juror(name=f"Juror {n}") for n in range(jurors)]
+    for juror in panel:
+        make.jury_member(edition, juror)
+    for n in range(entries):
+        application = make.application(edition_=edition, status="eligible")
+        for k, juror in enumerate(panel):
+            make.score_sheet(make.assignment(application, juror), [(n + k) % 11, (n * k) % 11, 5])
+    db.session.commit()
+    return edition
+
+
+def test_ranking_page_query_count_constant_in_entries_jurors_and_sheets(client, auth, make, db):
+    small_edition = scored_edition(make, db, entries=5, jurors=2)
+    large_edition = scored_edition(make, db, entries=50, jurors=5)
+    auth.login(make.organiser().email)
+    db.session.commit()
+
+    counts = []
+    for edition in (small_edition, large_edition):
+        with counted_queries(db) as statements:
+            response = client.get(f"/manage/editions/{edition.id}/ranking")
+        assert response.status_code == 200
+        counts.append(len(statements))
+
+    assert counts[0] == counts[1]
+    assert counts[0] <= 15

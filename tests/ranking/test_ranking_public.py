@@ -1,0 +1,204 @@
+"""The public results page and the public JSON API."""
+
+import json
+
+from sqlalchemy import select
+
+from app.certificates.models import Certificate
+from app.ranking import services
+from app.ranking.models import Award
+
+
+def publish(small, app, db, places=None, mention=None):
+    """Record awards (A 1st, B 2nd, C 3rd by default) and publish through the service."""
+    places = places or {"A": 1, "B": 2, "C": 3}
+    decisions = [
+        services.AwardDecision(small.id_of(letter), "prize", place, f"The jury honours {letter}.")
+        for letter, place in places.items()
+    ]
+    if mention:
+        decisions.append(services.AwardDecision(small.id_of(mention), "special_mention", None, "A mention."))
+    with app.test_request_context():
+        scores = services.load_scores(small.edition)
+        services.record_awards(small.edition, scores, decisions, "Decided.", small.organiser)
+        db.session.commit()
+        services.publish_results(small.edition, actor=small.organiser)
+
+
+def codes(db) -> dict[int, str]:
+    return {c.organisation_id: c.verification_code for c in db.session.scalars(select(Certificate))}
+
+
+def test_api_results_exact_shape_after_publication(client, small, app, db, fake_certificates):
+    small.edition.ceremony_place = "Strasbourg"
+    db.session.commit()
+    publish(small, app, db, mention="E")
+    code = codes(db)
+
+    response = client.get(f"/api/editions/{small.edition.slug}/results")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.mimetype == "application/json"
+
+    def laureate(letter, place, country):
+        entry = small.entries[letter]
+        return {
+            "place": place,
+            "joint": False,
+            "organisation": entry.organisation.name,
+            "country": country,
+            "project_title": entry.title,
+            "citation": f"The jury honours {letter}.",
+            "certificate_url": f"http://localhost/certificates/{code[entry.organisation_id]}.pdf",
+            "verification_url": f"http://localhost/verify/{code[entry.organisation_id]}",
+        }
+
+    assert response.get_json() == {
+        "edition": {
+            "slug": small.edition.slug,
+            "name": small.edition.name,
+            "year": small.edition.year,
+            "ceremony_date": small.edition.ceremony_date.isoformat(),
+            "ceremony_place": "Strasbourg",
+        },
+        "laureates": [
+            laureate("A", 1, "Czech Republic"),
+            laureate("B", 2, "Greece"),
+            laureate("C", 3, "Türkiye"),
+        ],
+    }
+    assert list(json.loads(response.get_data(as_text=True))["laureates"][0]) == [
+        "place",
+        "joint",
+        "organisation",
+        "country",
+        "project_title",
+        "citation",
+        "certificate_url",
+        "verification_url",
+    ]
+
+
+def test_api_results_marks_joint_places(client, small, app, db, fake_certificates):
+    publish(small, app, db, {"A": 1, "B": 1, "C": 2})
+
+    laureates = client.get(f"/api/editions/{small.edition.slug}/results").get_json()["laureates"]
+
+    assert [(item["organisation"], item["place"], item["joint"]) for item in laureates] == [
+        ("Obrnice", 1, True),
+        ("Ηράκλειο", 1, True),
+        ("Kocaeli", 2, False),
+    ]
+
+
+def test_api_results_not_found_before_publication(client, small, app, db):
+    db.session.add(
+        Award(
+            edition_id=small.edition.id,
+            organisation_id=small.entries["A"].organisation_id,
+            application_id=small.id_of("A"),
+            kind="prize",
+            place=1,
+            citation="SECRET CITATION",
+        )
+    )
+    db.session.commit()
+
+    response = client.get(f"/api/editions/{small.edition.slug}/results")
+
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "not_found", "message": "No published results for this edition."}
+    assert "SECRET" not in response.get_data(as_text=True)
+    assert client.get("/api/editions/no-such-edition/results").status_code == 404
+
+
+def test_api_editions_lists_published_and_archived_only(client, make, small, db):
+    published = make.edition(phase="published", year=2015, name="5th Prize", slug="dosta-2015")
+    archived = make.edition(phase="published", year=2009, name="2nd Prize", slug="dosta-2009", archived=True)
+    make.edition(phase="open", slug="dosta-2027")
+    db.session.commit()
+
+    response = client.get("/api/editions")
+
+    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.get_json() == {
+        "editions": [
+            {"slug": published.slug, "name": "5th Prize", "year": 2015},
+            {"slug": archived.slug, "name": "2nd Prize", "year": 2009},
+        ]
+    }
+
+
+def test_api_results_archived_edition_without_applications(client, make, db):
+    edition = make.edition(phase="published", year=2009, slug="dosta-2009", archived=True)
+    for name, country, place in (("Mostar", "BA", 1), ("Prijedor", "BA", 1), ("Volos", "GR", 2)):
+        organisation = make.organisation(name=name, country=country)
+        db.session.add(
+            Award(
+                edition_id=edition.id, organisation_id=organisation.id, kind="prize", place=place, citation=""
+            )
+        )
+    db.session.commit()
+
+    laureates = client.get("/api/editions/dosta-2009/results").get_json()["laureates"]
+
+    assert laureates == [
+        {
+            "place": 1,
+            "joint": True,
+            "organisation": "Mostar",
+            "country": "Bosnia and Herzegovina",
+            "project_title": None,
+            "citation": "",
+            "certificate_url": None,
+            "verification_url": None,
+        },
+        {
+            "place": 1,
+            "joint": True,
+            "organisation": "Prijedor",
+            "country": "Bosnia and Herzegovina",
+            "project_title": None,
+            "citation": "",
+            "certificate_url": None,
+            "verification_url": None,
+        },
+        {
+            "place": 2,
+            "joint": False,
+            "organisation": "Volos",
+            "country": "Greece",
+            "project_title": None,
+            "citation": "",
+            "certificate_url": None,
+            "verification_url": None,
+        },
+    ]
+
+
+def test_results_page_shows_laureates_citations_and_certificate_links(
+    client, auth, small, app, db, fake_certificates
+):
+    publish(small, app, db, {"A": 1, "B": 1, "C": 2}, mention="E")
+    code = codes(db)
+
+    html = client.get(f"/editions/{small.edition.slug}/results").get_data(as_text=True)
+
+    assert html.count("Joint 1st place") == 2
+    assert "2nd place" in html
+    assert "Special mention" in html
+    assert "The jury honours A." in html
+    assert small.entries["A"].title in html
+    assert small.entries["A"].summary in html
+    assert "Czech Republic" in html
+    assert f'href="/verify/{code[small.entries["A"].organisation_id]}"' in html
+    # an award certificate of published results is a public document
+    assert f'href="/certificates/{code[small.entries["A"].organisation_id]}.pdf"' in html
+    assert html.count('href="/certificates/') == 4  # A, B, C and the special mention E
+
+
+def test_results_page_not_found_before_publication(client, auth, small):
+    assert client.get(f"/editions/{small.edition.slug}/results").status_code == 404
+    auth.login(small.organiser.email)
+    assert client.get(f"/editions/{small.edition.slug}/results").status_code == 404

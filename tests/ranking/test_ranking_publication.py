@@ -1,0 +1,405 @@
+"""Publishing the results: now, twice, on schedule from the CLI, and a failure half-way."""
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.audit.models import AuditEvent
+from app.certificates.models import Certificate
+from app.contests.models import Edition
+from app.db import utcnow
+from app.ranking import services
+from app.ranking.cli import register_commands
+from app.ranking.models import Award, PublicationPlan
+
+
+def record_podium(small, app, db, places=None):
+    """Record awards A 1st, B 2nd, C 3rd (or `places`) with citations, as the organiser."""
+    places = places or {"A": 1, "B": 2, "C": 3}
+    decisions = [
+        services.AwardDecision(small.id_of(letter), "prize", place, f"Citation for {letter}.")
+        for letter, place in places.items()
+    ]
+    with app.test_request_context():
+        scores = services.load_scores(small.edition)
+        services.record_awards(small.edition, scores, decisions, "The jury decided so.", small.organiser)
+    db.session.commit()
+
+
+def publish_url(small):
+    return f"/manage/editions/{small.edition.id}/publication/publish"
+
+
+def publication_url(small):
+    return f"/manage/editions/{small.edition.id}/publication"
+
+
+def post_publish(auth, small, **data):
+    return auth.post(
+        publish_url(small), {"certificate_language": "en", **data}, form_url=publication_url(small)
+    )
+
+
+def snapshot(db):
+    """What publication may change, to compare before and after."""
+    db.session.expire_all()
+    edition = db.session.scalars(select(Edition)).one()
+    awards = sorted(
+        (a.application_id, a.kind, a.place, a.citation, a.justification)
+        for a in db.session.scalars(select(Award))
+    )
+    return (
+        edition.results_published_at,
+        awards,
+        db.session.scalars(select(Certificate.id)).all(),
+        [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))],
+    )
+
+
+def files_in(app) -> list[str]:
+    root = Path(app.config["CERTIFICATE_FOLDER"])
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_publish_now_publishes_issues_certificates_and_emails(
+    client, auth, small, app, db, outbox, fake_certificates
+):
+    record_podium(small, app, db)
+    auth.login(small.organiser.email)
+
+    response = post_publish(auth, small, participation="y", certificate_language="both")
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert small.edition.results_published_at is not None
+    assert small.edition.is_published
+    assert fake_certificates.calls == [(small.edition.id, True, "both")]
+    assert len(db.session.scalars(select(Certificate)).all()) == 3
+    assert len(files_in(app)) == 3
+    plan = db.session.get(PublicationPlan, small.edition.id)
+    assert (plan.certificate_language, plan.participation_certificates) == ("both", True)
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results.published")).one()
+    assert event.actor_id == small.organiser.id
+    page = client.get(publication_url(small)).get_data(as_text=True)
+    assert "3 certificates issued, 5 emails sent." in page
+
+
+def test_publish_now_emails_laureates_their_place_and_others_thanks(
+    client, auth, small, app, db, outbox, fake_certificates
+):
+    record_podium(small, app, db, {"A": 1, "B": 1, "C": 2})
+    auth.login(small.organiser.email)
+    outbox.clear()
+
+    post_publish(auth, small)
+
+    by_recipient = {message.recipients[0]: message for message in outbox}
+    assert len(outbox) == 5
+    first = by_recipient[small.applicants["A"].email]
+    assert first.subject == f"{small.edition.name}: your award"
+    assert "has awarded Obrnice the joint 1st place" in first.body
+    assert "Citation for A." in first.body
+    assert f"http://localhost/editions/{small.edition.slug}/results" in first.body
+    assert "/certificates/" in first.body
+    third = by_recipient[small.applicants["C"].email]
+    assert "has awarded Kocaeli the 2nd place" in third.body
+    thanks = by_recipient[small.applicants["D"].email]
+    assert thanks.subject == f"{small.edition.name}: the results"
+    assert "was not among the laureates this time" in thanks.body
+    assert "Citation" not in thanks.body
+
+
+def test_publish_twice_changes_nothing(client, auth, small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    auth.login(small.organiser.email)
+    post_publish(auth, small)
+    before, emails = snapshot(db), len(outbox)
+
+    response = post_publish(auth, small)
+
+    assert response.status_code == 302
+    assert snapshot(db) == before
+    assert len(outbox) == emails
+    assert len(fake_certificates.calls) == 1
+    page = client.get(publication_url(small)).get_data(as_text=True)
+    assert "already published: nothing changed" in page
+
+
+def test_publish_loses_race_to_concurrent_publication(small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    edition = small.edition
+    other_request = datetime(2030, 1, 1, tzinfo=UTC)
+    db.session.execute(
+        update(Edition).where(Edition.id == edition.id).values(results_published_at=other_request),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    # This request loaded the edition before the other one published it.
+    set_committed_value(edition, "results_published_at", None)
+
+    with app.test_request_context():
+        result = services.publish_results(edition, actor=small.organiser)
+
+    assert result.published is False
+    assert fake_certificates.calls == []
+    assert outbox == []
+    db.session.expire_all()
+    assert edition.results_published_at == other_request
+
+
+def test_publish_without_awards_refused(client, auth, small, db, outbox, fake_certificates):
+    auth.login(small.organiser.email)
+    before = snapshot(db)
+
+    response = post_publish(auth, small)
+
+    assert response.status_code == 302
+    assert snapshot(db) == before
+    assert outbox == []
+    page = client.get(publication_url(small)).get_data(as_text=True)
+    assert "No awards are recorded yet." in page
+
+
+def test_publish_while_judging_open_refused(client, auth, make, db, app, outbox, fake_certificates):
+    from tests.ranking.conftest import build_small_edition
+
+    small = build_small_edition(make, phase="judging")
+    db.session.add(
+        Award(
+            edition_id=small.edition.id,
+            organisation_id=small.entries["A"].organisation_id,
+            application_id=small.id_of("A"),
+            kind="prize",
+            place=1,
+            citation="Early.",
+        )
+    )
+    db.session.commit()
+
+    with app.test_request_context(), pytest.raises(services.NotReady, match="Judging has not closed yet."):
+        services.publish_results(small.edition)
+
+    db.session.expire_all()
+    assert small.edition.results_published_at is None
+    assert fake_certificates.calls == []
+
+
+def test_publish_failure_in_certificates_leaves_nothing_published(
+    client, auth, small, app, db, outbox, fake_certificates
+):
+    record_podium(small, app, db)
+    fake_certificates.fail = True
+    auth.login(small.organiser.email)
+    outbox.clear()
+    before = snapshot(db)
+
+    response = post_publish(auth, small)
+
+    assert response.status_code == 302
+    assert snapshot(db) == before
+    assert before[0] is None
+    assert files_in(app) == []
+    assert outbox == []
+    page = client.get(publication_url(small)).get_data(as_text=True)
+    assert "The publication failed and nothing was published." in page
+
+
+def test_publish_failure_after_files_written_removes_them(small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    fake_certificates.break_commit = True
+    earlier = Path(app.config["CERTIFICATE_FOLDER"]) / "earlier.pdf"
+    earlier.write_bytes(b"%PDF an earlier certificate")
+    before = snapshot(db)
+
+    with app.test_request_context(), pytest.raises(Exception, match="CHECK constraint failed|kind_known"):
+        services.publish_results(small.edition, actor=small.organiser)
+
+    assert snapshot(db) == before
+    assert files_in(app) == ["earlier.pdf"]
+    assert outbox == []
+
+
+def test_publish_refused_to_non_organisers(client, auth, small, app, db, fake_certificates):
+    record_podium(small, app, db)
+
+    for user in (small.jurors["one"], small.applicants["A"]):
+        auth.login(user.email)
+        response = client.post(publish_url(small), data={"csrf_token": auth.csrf("/account")})
+        assert response.status_code == 403
+        assert client.get(publication_url(small)).status_code == 403
+        auth.logout()
+
+    db.session.expire_all()
+    assert small.edition.results_published_at is None
+
+
+def test_schedule_stores_strasbourg_time_as_utc(client, auth, small, db):
+    auth.login(small.organiser.email)
+    when = (utcnow() + timedelta(days=30)).date()
+
+    response = auth.post(
+        f"/manage/editions/{small.edition.id}/publication/schedule",
+        {"publish_at": f"{when.isoformat()}T12:00", "certificate_language": "fr", "participation": "y"},
+        form_url=publication_url(small),
+    )
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    local = small.edition.results_publish_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Paris"))
+    assert (local.date(), local.hour, local.minute) == (when, 12, 0)
+    plan = db.session.get(PublicationPlan, small.edition.id)
+    assert (plan.certificate_language, plan.participation_certificates) == ("fr", True)
+    assert small.edition.results_published_at is None
+
+
+def test_schedule_in_the_past_refused(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    response = auth.post(
+        f"/manage/editions/{small.edition.id}/publication/schedule",
+        {"publish_at": "2020-01-01T12:00", "certificate_language": "en"},
+        form_url=publication_url(small),
+    )
+
+    assert response.status_code == 400
+    assert "Choose a time in the future, or publish now." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert small.edition.results_publish_at is None
+
+
+def test_schedule_nonexistent_local_time_refused(client, auth, small, db):
+    auth.login(small.organiser.email)
+    year = utcnow().year + 1
+    # The clocks go forward at 02:00 on the last Sunday of March.
+    last_sunday = max(
+        datetime(year, 3, day) for day in range(25, 32) if datetime(year, 3, day).weekday() == 6
+    )
+
+    response = auth.post(
+        f"/manage/editions/{small.edition.id}/publication/schedule",
+        {"publish_at": f"{last_sunday:%Y-%m-%d}T02:30", "certificate_language": "en"},
+        form_url=publication_url(small),
+    )
+
+    assert response.status_code == 400
+    assert "does not exist in Strasbourg" in response.get_data(as_text=True)
+
+
+def test_schedule_cancelled_with_empty_time(client, auth, small, db):
+    small.edition.results_publish_at = utcnow() + timedelta(days=3)
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    auth.post(
+        f"/manage/editions/{small.edition.id}/publication/schedule",
+        {"publish_at": "", "certificate_language": "en"},
+        form_url=publication_url(small),
+    )
+
+    db.session.expire_all()
+    assert small.edition.results_publish_at is None
+
+
+def cli(app, *args):
+    if "results" not in app.cli.commands:
+        register_commands(app)
+    return app.test_cli_runner().invoke(args=["results", *args])
+
+
+def test_cli_publish_due_publishes_scheduled_edition(small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    db.session.add(PublicationPlan(edition_id=small.edition.id, certificate_language="fr"))
+    small.edition.results_publish_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    result = cli(app, "publish-due")
+
+    assert result.exit_code == 0, result.output
+    assert f"{small.edition.slug} (due" in result.output
+    assert "published; 3 certificates issued, 5 emails sent." in result.output
+    db.session.expire_all()
+    assert small.edition.is_published
+    assert fake_certificates.calls == [(small.edition.id, False, "fr")]
+    assert len(outbox) == 5
+    assert f"http://127.0.0.1:5000/editions/{small.edition.slug}/results" in outbox[0].body
+
+
+def test_cli_publish_due_leaves_future_and_published_editions(small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    small.edition.results_publish_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+
+    first = cli(app, "publish-due")
+
+    assert first.exit_code == 0
+    assert "No edition is due for publication." in first.output
+    db.session.expire_all()
+    assert small.edition.results_published_at is None
+    assert fake_certificates.calls == []
+
+
+def test_cli_publish_due_reports_edition_not_ready(small, app, db, outbox, fake_certificates):
+    small.edition.results_publish_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+
+    result = cli(app, "publish-due")
+
+    assert result.exit_code == 1
+    assert "not published: No awards are recorded yet." in result.output
+    db.session.expire_all()
+    assert small.edition.results_published_at is None
+    assert outbox == []
+
+
+def test_cli_publish_due_twice_publishes_once(small, app, db, outbox, fake_certificates):
+    record_podium(small, app, db)
+    small.edition.results_publish_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    cli(app, "publish-due")
+    again = cli(app, "publish-due")
+
+    assert again.exit_code == 0
+    assert "No edition is due for publication." in again.output
+    assert len(fake_certificates.calls) == 1
+    assert len(outbox) == 5
+
+
+def test_publish_with_real_certificates_stores_their_files(small, app, db, outbox):
+    record_podium(small, app, db)
+
+    with app.test_request_context():
+        result = services.publish_results(small.edition, language="en", participation=False)
+
+    assert (result.published, result.certificates, result.emails) == (True, 3, 5)
+    root = Path(app.config["CERTIFICATE_FOLDER"])
+    certificates = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
+    assert len(certificates) == 3
+    for certificate in certificates:
+        pdf = (root / certificate.file_name).read_bytes()
+        assert pdf.startswith(b"%PDF")
+        assert hashlib.sha256(pdf).hexdigest() == certificate.sha256
+    assert files_in(app) == sorted(c.file_name for c in certificates)
+    laureate = next(m for m in outbox if m.recipients == [small.applicants["A"].email])
+    assert f"/certificates/{certificates[0].verification_code}.pdf" in laureate.body
+
+
+def test_publish_failure_after_real_certificates_leaves_no_file(small, app, db, outbox, monkeypatch):
+    record_podium(small, app, db)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the mail templates are missing")
+
+    monkeypatch.setattr(services, "_result_emails", broken)
+    before = snapshot(db)
+
+    with app.test_request_context(), pytest.raises(RuntimeError, match="mail templates"):
+        services.publish_results(small.edition)
+
+    assert snapshot(db) == before
+    assert files_in(app) == []
+    assert outbox == []
