@@ -69,12 +69,23 @@ def test_production_config_class_demands_long_key():
         ProductionConfig.check({"SECRET_KEY": "development-only-secret-key"})
 
 
-def test_absurd_numeric_id_is_not_found(client, auth, make):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/applications/99999999999999999999",
+        "/applications/2147483648/edit",
+        "/attachments/99999999999999999999",
+        "/manage/editions/99999999999999999999/ranking",
+        "/jury/entries/99999999999999999999",
+    ],
+)
+def test_absurd_numeric_id_is_not_found(client, auth, make, path):
     auth.login(make.organiser().email)
 
-    response = client.get("/manage/people/99999999999999999999/deactivate")
+    response = client.get(path)
 
-    assert response.status_code in (404, 405)
+    assert response.status_code == 404
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def _redis_url():
