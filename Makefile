@@ -27,6 +27,7 @@ check-system: install
 	  echo "(other systems: https://doc.courtbouillon.org/weasyprint/stable/first_steps.html)"; \
 	  exit 1; }
 
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: check-system
 	@mkdir -p instance/uploads
 	$(BIN)/flask db upgrade

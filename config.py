@@ -71,6 +71,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
+    PUBLIC_BASE_URL = "http://localhost"  # the test client's own address
     # Tests hash thousands of passwords: a cheaper argon2 profile keeps them quick.
     PASSWORD_HASH_FAST = True
 

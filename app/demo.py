@@ -343,11 +343,11 @@ CURRENT_APPLICANTS = (
 )
 
 JURORS = (
-    ("juror1@demo.test", "Juror One (France)", "FR"),
-    ("juror2@demo.test", "Juror Two (Germany)", "DE"),
-    ("juror3@demo.test", "Juror Three (Italy)", "IT"),
-    ("juror4@demo.test", "Juror Four (Sweden)", "SE"),
-    ("juror5@demo.test", "Juror Five (Poland)", "PL"),
+    ("juror1@demo.test", "Juror One", "FR"),
+    ("juror2@demo.test", "Juror Two", "DE"),
+    ("juror3@demo.test", "Juror Three", "IT"),
+    ("juror4@demo.test", "Juror Four", "SE"),
+    ("juror5@demo.test", "Juror Five", "PL"),
 )
 ORGANISER = ("organiser@demo.test", "Demo Organiser")
 

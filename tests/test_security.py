@@ -99,7 +99,9 @@ def test_login_rate_limited_through_redis(tmp_path):
     url = _redis_url()
     import redis
 
-    redis.Redis.from_url(url).flushdb()
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    store.close()
     app = create_app(
         "testing",
         RATELIMIT_ENABLED=True,
@@ -108,13 +110,27 @@ def test_login_rate_limited_through_redis(tmp_path):
         CERTIFICATE_FOLDER=str(tmp_path / "c"),
         WTF_CSRF_ENABLED=False,
     )
+    client = app.test_client()
     with app.app_context():
         db.create_all()
-    client = app.test_client()
-
-    statuses = [
-        client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code for _ in range(11)
-    ]
+        statuses = [
+            client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code
+            for _ in range(11)
+        ]
+        db.session.remove()
+        db.engine.dispose()
 
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
+
+
+def test_emailed_links_ignore_a_forged_host_header(app, client, make, outbox):
+    user = make.applicant(email="mayor@example.test")
+    app.config["WTF_CSRF_ENABLED"] = False  # the browser's cookie would not follow the forged host
+
+    response = client.post("/password/forgot", data={"email": user.email}, headers={"Host": "evil.example"})
+
+    assert response.status_code in (200, 302)
+    assert len(outbox) == 1
+    assert "evil.example" not in outbox[0].body
+    assert "http://localhost/password/reset/" in outbox[0].body

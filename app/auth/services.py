@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -20,6 +20,7 @@ from app.auth.models import LoginSession, Role, User
 from app.auth.passwords import hash_password, verify_password
 from app.db import utcnow
 from app.extensions import db
+from app.links import external_url
 from app.submissions.models import Organisation
 
 CONFIRM_EMAIL_MAX_AGE = 3 * 24 * 3600
@@ -471,7 +472,7 @@ def send_confirmation_email(user: User) -> None:
         _("Confirm your email address for the Dosta!-Congress Prize"),
         "auth_confirm",
         user=user,
-        link=url_for("auth.confirm_email", token=make_token(user, "confirm"), _external=True),
+        link=external_url("auth.confirm_email", token=make_token(user, "confirm")),
         valid_until=link_expiry("confirm"),
         valid_for=link_validity("confirm"),
     )
@@ -483,8 +484,8 @@ def send_reset_email(user: User) -> None:
         _("Choose a new password for the Dosta!-Congress Prize"),
         "auth_reset",
         user=user,
-        link=url_for("auth.reset_password", token=make_token(user, "reset"), _external=True),
-        forgot_link=url_for("auth.forgot_password", _external=True),
+        link=external_url("auth.reset_password", token=make_token(user, "reset")),
+        forgot_link=external_url("auth.forgot_password"),
         valid_until=link_expiry("reset"),
         valid_for=link_validity("reset"),
     )
@@ -498,7 +499,7 @@ def send_invitation_email(user: User, invited_by: User | None = None) -> None:
         user=user,
         invited_by=invited_by,
         role_label=str(ROLE_LABELS.get(user.role, user.role)),
-        link=url_for("auth.accept_invitation", token=make_token(user, "invite"), _external=True),
+        link=external_url("auth.accept_invitation", token=make_token(user, "invite")),
         valid_until=link_expiry("invite"),
         valid_for=link_validity("invite"),
     )
@@ -510,7 +511,7 @@ def send_password_changed_email(user: User) -> None:
         _("Your Dosta!-Congress Prize password was changed"),
         "auth_password_changed",
         user=user,
-        forgot_link=url_for("auth.forgot_password", _external=True),
+        forgot_link=external_url("auth.forgot_password"),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, ngettext
@@ -42,10 +43,15 @@ def _page_language() -> str:
 # --- Public verification -----------------------------------------------------------------------------------
 
 
+HEX_CODE = re.compile(r"[0-9A-Fa-f]{32}")
+
+
 def _code_from(text: str) -> str:
     """The code from what was typed or pasted: the code itself, or the whole address under the QR code."""
     text = "".join(text.split())
-    return text.rstrip("/").rsplit("/", 1)[-1]
+    code = text.rstrip("/").rsplit("/", 1)[-1]
+    # Codes are lowercase hex; a code read aloud or retyped from print often comes back in capitals.
+    return code.lower() if HEX_CODE.fullmatch(code) else code
 
 
 @bp.get("/verify")

@@ -28,7 +28,7 @@ from tempfile import SpooledTemporaryFile
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
@@ -49,6 +49,7 @@ from app.contests.services import results_are_public
 from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
+from app.links import external_url
 from app.ranking.models import Award, AwardKind
 from app.submissions.models import Application, ApplicationStatus, Organisation
 
@@ -95,11 +96,8 @@ def path_of(file_name: str) -> Path:
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL: the request's own inside a request, else one under PUBLIC_BASE_URL (CLI, demo)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        return url_for(endpoint, _external=True, **values)
+    """An absolute URL under PUBLIC_BASE_URL, whoever asks and from where (certificates outlive requests)."""
+    return external_url(endpoint, **values)
 
 
 def signatories(language: str) -> tuple[tuple[str, str], ...]:

@@ -27,6 +27,7 @@ from app.judging.forms import (
     sheet_form,
 )
 from app.judging.models import Assignment, JuryMember
+from app.links import external_url
 from app.mail import send_email
 from app.submissions.forms import FIELD_OF_ACTION_LABELS as FIELD_LABELS
 from app.submissions.models import Application, ApplicationStatus
@@ -221,7 +222,7 @@ def recuse(assignment_id: int):
             application=application,
             edition=application.edition,
             reason=item.recusal_reason,
-            link=url_for(".progress", edition_id=application.edition_id, _external=True),
+            link=external_url("judging.progress", edition_id=application.edition_id),
         )
     flash(
         _(
@@ -392,9 +393,9 @@ def invite_juror(edition_id: int):
     db.session.commit()
     user = invitation.user
     link = (
-        url_for("auth.accept_invitation", token=make_token(user, "invite"), _external=True)
+        external_url("auth.accept_invitation", token=make_token(user, "invite"))
         if invitation.needs_link
-        else url_for("auth.login", _external=True)
+        else external_url("auth.login")
     )
     send_email(
         user.email,
@@ -637,7 +638,7 @@ def remind(edition_id: int):
             outstanding=juror.outstanding,
             submitted=juror.submitted,
             assigned=juror.assigned,
-            link=url_for(".dashboard", _external=True),
+            link=external_url("judging.dashboard"),
         )
     if run.sent:
         flash(

@@ -20,6 +20,7 @@ from app.contests.services import (
 from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
+from app.links import external_url
 from app.ranking import charts, exports, scoring, services
 from app.ranking.forms import AwardsForm, PublishForm, ScheduleForm, awards_form
 
@@ -400,4 +401,4 @@ def _json(data: dict, status: int = 200) -> Response:
 def _certificate_url(endpoint: str, laureate: services.PublicLaureate) -> str | None:
     if laureate.certificate is None:
         return None
-    return url_for(endpoint, code=laureate.certificate.verification_code, _external=True)
+    return external_url(endpoint, code=laureate.certificate.verification_code)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,6 +29,7 @@ from app.contests.services import results_are_public
 from app.db import utcnow
 from app.extensions import db
 from app.judging.models import Assignment, CriterionScore, JuryMember, ScoreSheet, SheetStatus
+from app.links import external_url
 from app.ranking import scoring
 from app.ranking.models import Award, AwardKind, PublicationPlan
 from app.submissions.models import Application, ApplicationStatus, Organisation
@@ -799,7 +800,7 @@ def _result_emails(edition: Edition, certificates: Sequence[Certificate]) -> lis
         )
         .order_by(Organisation.name, User.email)
     ).all()
-    results_url = url_for("ranking.public_results", slug=edition.slug, _external=True)
+    results_url = external_url("ranking.public_results", slug=edition.slug)
     messages = []
     for email, name, organisation_id, organisation, reference, title in rows:
         award = awards.get(organisation_id)
@@ -831,7 +832,7 @@ def _result_emails(edition: Edition, certificates: Sequence[Certificate]) -> lis
 def _certificate_download_url(code: str | None) -> str | None:
     if code is None:
         return None
-    return url_for("certificates.download", code=code, _external=True)
+    return external_url("certificates.download", code=code)
 
 
 def _place_words(place: int | None, joint: bool) -> str:

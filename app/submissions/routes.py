@@ -23,6 +23,7 @@ from app.countries import country_name, is_member_state
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import local_datetime
+from app.links import external_url
 from app.mail import send_email
 from app.submissions import services, storage
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
@@ -89,8 +90,7 @@ def _back_to_attachments(application: Application):
 
 
 def _view_url(application: Application) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for(".view", application_id=application.id)
+    return external_url("submissions.view", application_id=application.id)
 
 
 def _render_view(application: Application, *, withdraw_form=None, submit_missing=None, status: int = 200):

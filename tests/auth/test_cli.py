@@ -114,7 +114,7 @@ def test_cli_create_juror_with_invitation(app, db, outbox):
     assert (user.role, user.country, user.password_hash) == (Role.JUROR, "HU", None)
     assert [m.recipients for m in outbox] == [["anna@jury.example"]]
     assert link_in(outbox[0], "/invitation/")
-    assert "http://127.0.0.1:5000/invitation/" in outbox[0].body
+    assert "http://localhost/invitation/" in outbox[0].body
 
 
 def test_cli_register_commands_adds_create_to_the_group():

@@ -626,3 +626,12 @@ def test_every_certificates_route_is_known(app):
         ("certificates.verify_form", "/verify"),
         ("certificates.zip", "/manage/editions/<int:edition_id>/certificates.zip"),
     ]
+
+
+def test_verify_form_accepts_a_code_typed_in_capitals(client, issued):
+    code = issued.certificate_of("obrnice").verification_code
+
+    response = client.get("/verify", query_string={"code": f" {code.upper()} "})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/verify/{code}"

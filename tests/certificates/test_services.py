@@ -130,7 +130,7 @@ def test_issue_certificates_content_snapshot_from_the_records(published):
     assert content["ceremony_place"] == "Strasbourg, 25th session of the Congress"
     assert content["language"] == "both"
     assert content["verification_code"] == certificate.verification_code
-    assert content["verification_url"] == f"http://127.0.0.1:5000/verify/{certificate.verification_code}"
+    assert content["verification_url"] == f"http://localhost/verify/{certificate.verification_code}"
     assert certificate.language == "both"
     assert certificate.application_id == published.applications["obrnice"].id
     assert certificate.award_id is not None
@@ -156,8 +156,9 @@ def test_issue_certificates_signatories_from_config(app, published):
     assert "Demo Signatory" in text_of(services_pdf(certificate))
 
 
-def test_issue_certificates_verification_url_is_the_requests_inside_a_request(app, published):
-    with app.test_request_context(base_url="https://prize.example.org"):
+def test_issue_certificates_verification_url_ignores_the_requests_host(app, published):
+    app.config["PUBLIC_BASE_URL"] = "https://prize.example.org"
+    with app.test_request_context(base_url="http://forged-host.example"):
         services.issue_certificates(published.edition)
 
     code = published.certificate_of("obrnice").verification_code

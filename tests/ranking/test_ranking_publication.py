@@ -325,7 +325,7 @@ def test_cli_publish_due_publishes_scheduled_edition(small, app, db, outbox, fak
     assert small.edition.is_published
     assert fake_certificates.calls == [(small.edition.id, False, "fr")]
     assert len(outbox) == 5
-    assert f"http://127.0.0.1:5000/editions/{small.edition.slug}/results" in outbox[0].body
+    assert f"http://localhost/editions/{small.edition.slug}/results" in outbox[0].body
 
 
 def test_cli_publish_due_leaves_future_and_published_editions(small, app, db, outbox, fake_certificates):

@@ -127,7 +127,7 @@ def test_applicant_journey_end_to_end(app, client, auth, make, db, outbox):
     assert outbox[0].recipients == ["obrnice@example.test"]
     assert outbox[0].subject == "Application DOSTA-2013-001 received"
     assert "Reference: DOSTA-2013-001" in outbox[0].body
-    assert f"http://127.0.0.1:5000{view_url}" in outbox[0].body
+    assert f"http://localhost{view_url}" in outbox[0].body
 
     # Edit before the deadline: it stays submitted and no new email is sent.
     response = auth.post(edit_url, complete_form(application, title="Community life in Obrnice, 2007-2013"))
