@@ -2,10 +2,11 @@
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
 from flask import g
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -70,6 +71,21 @@ def client(app):
 def outbox(app):
     """Emails sent during the test, newest last."""
     return app.extensions["outbox"]
+
+
+@contextmanager
+def counting_queries(db):
+    """The SQL statements run inside the block: `with counting_queries(db) as statements: ...`."""
+    statements: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
 
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

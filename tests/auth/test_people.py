@@ -1,14 +1,13 @@
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.models import LoginSession, Role, User
 from app.db import utcnow
 from tests.auth.helpers import count, link_in, post_form, text
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, counting_queries
 
 JUROR_PASSWORD = "scoring fairly since 2013"
 
@@ -263,20 +262,6 @@ def test_people_filter_by_organisation(organiser, client, crowd):
     body = text(client.get(f"/manage/people?organisation={crowd['heraklion'].id}"))
 
     assert people_names(body) == ["Eleni Papadaki"]
-
-
-@contextmanager
-def counting_queries(db):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def queries_for_people_page(client, db, make, people: int) -> int:

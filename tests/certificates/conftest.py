@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import io
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,7 +11,6 @@ from pathlib import Path
 import pytest
 from flask import g
 from pypdf import PdfReader
-from sqlalchemy import event
 
 import app as app_package
 from app.auth.models import User
@@ -171,18 +169,3 @@ def plant_certificate(edition, organisation, *, data: bytes = b"%PDF-1.7 planted
     db.session.add(certificate)
     db.session.flush()
     return certificate
-
-
-@contextmanager
-def counting_queries(db):
-    """Count the SQL statements run inside the block: `with counting_queries(db) as count: ...; count()`."""
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield lambda: len(statements)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)

@@ -1,16 +1,16 @@
 """The organiser's edition screens: create, copy, edit, criteria, the lock, access."""
 
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.contests import routes
 from app.contests.models import Criterion, Edition
+from tests.conftest import counting_queries
 
 CRITERIA = (("Integration", "2"), ("Anti-discrimination", "1"), ("Awareness-raising", "1.5"))
 
@@ -500,27 +500,13 @@ def test_locked_edition_stale_page_with_unchanged_criteria_is_accepted(
 # --- Overview pages ----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def count_queries(db):
-    statements: list[str] = []
-
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
-
-
 def _queries_for_manage_list(client, make, db, applications: int) -> int:
     editions = [make.edition(phase="open"), make.edition(phase="published")]
     statuses = ("draft", "submitted", "eligible", "ineligible", "withdrawn")
     for i in range(applications):
         make.application(edition_=editions[i % 2], status=statuses[i % len(statuses)])
     db.session.commit()
-    with count_queries(db) as statements:
+    with counting_queries(db) as statements:
         response = client.get("/manage/editions")
     assert response.status_code == 200
     return len(statements)

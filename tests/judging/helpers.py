@@ -1,9 +1,8 @@
 """Posting score sheets as a browser would, and looking at the database before and after."""
 
 import re
-from contextlib import contextmanager
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 VERSION_INPUT = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
 
@@ -55,17 +54,3 @@ def snapshot(db) -> dict:
         "audit": "SELECT id, action FROM audit_events",
     }
     return {name: sorted(map(tuple, db.session.execute(text(sql)))) for name, sql in queries.items()}
-
-
-@contextmanager
-def counting_queries(db):
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.judging.helpers import counting_queries
+from tests.conftest import counting_queries
 
 
 def build(make, db, entries: int):

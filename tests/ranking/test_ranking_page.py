@@ -1,12 +1,11 @@
 """The organiser's ranking page: values, methods, robustness flags, charts, access and query counts."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from app.ranking import scoring
+from tests.conftest import counting_queries
 
 
 def ranking_url(small, **query):
@@ -171,20 +170,6 @@ def test_ranking_page_unknown_edition_not_found(client, auth, make):
     assert client.get("/manage/editions/999999/ranking").status_code == 404
 
 
-@contextmanager
-def counted_queries(db):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
 def scored_edition(make, db, entries: int, jurors: int):
     edition = make.edition(phase="deliberation")
     panel = [make.juror(name=f"Juror {n}") for n in range(jurors)]
@@ -206,7 +191,7 @@ def test_ranking_page_query_count_constant_in_entries_jurors_and_sheets(client, 
 
     counts = []
     for edition in (small_edition, large_edition):
-        with counted_queries(db) as statements:
+        with counting_queries(db) as statements:
             response = client.get(f"/manage/editions/{edition.id}/ranking")
         assert response.status_code == 200
         counts.append(len(statements))

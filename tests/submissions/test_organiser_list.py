@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from sqlalchemy import event
 
 from app.formatting import local_datetime
+from tests.conftest import counting_queries
 
 
 @pytest.fixture
@@ -142,16 +142,8 @@ def test_list_counts_applications_per_status(client, auth, edition_with_applicat
 
 
 def _queries_for(db, client, url: str) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting_queries(db) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 
