@@ -8,7 +8,10 @@ page could point at (http, https, other files, attachments) is refused by :class
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,8 +19,9 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 import segno
-from weasyprint import HTML, Document, Page
+from weasyprint import CSS, HTML, Document, Page
 from weasyprint.pdf.metadata import DocumentMetadata
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
@@ -27,6 +31,13 @@ TEMPLATE_NAME = "certificates/certificate.html"
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf"}
 # Certificates laid out per WeasyPrint document in a batch: bounds memory, costs nothing measurable.
 BATCH_SIZE = 200
+# Certificates per document when a batch is shared between processes. Documents of a batch share one parsed
+# stylesheet and one font configuration, so a small document costs no more per page than a big one, and
+# small pieces keep the processes busy until the end.
+CHUNK_SIZE = 4
+# Smallest batch worth a worker process: a fresh worker needs about a second (Python, WeasyPrint, the
+# fonts) before its first certificate, the time to render some 25 certificates here.
+PARALLEL_MIN = 40
 
 KINDS = ("award", "participation")
 LANGUAGES = ("en", "fr", "both")
@@ -277,8 +288,12 @@ _environment = jinja2.Environment(
 )
 
 
-def certificate_html(contents: Sequence[CertificateContent]) -> str:
-    """One HTML document with one page per certificate, in order."""
+def certificate_html(contents: Sequence[CertificateContent], linked_stylesheet: bool = True) -> str:
+    """One HTML document with one page per certificate, in order.
+
+    Without ``linked_stylesheet`` the page does not link ``certificate.css``: a batch gives it to WeasyPrint
+    already parsed.
+    """
     sheets = [
         {
             "content": content,
@@ -289,7 +304,9 @@ def certificate_html(contents: Sequence[CertificateContent]) -> str:
         }
         for content in contents
     ]
-    return _environment.get_template(TEMPLATE_NAME).render(sheets=sheets, lang=contents[0].languages[0])
+    return _environment.get_template(TEMPLATE_NAME).render(
+        sheets=sheets, lang=contents[0].languages[0], linked_stylesheet=linked_stylesheet
+    )
 
 
 def _metadata(content: CertificateContent) -> DocumentMetadata:
@@ -305,20 +322,24 @@ def _metadata(content: CertificateContent) -> DocumentMetadata:
     )
 
 
-def _render(contents: Sequence[CertificateContent], base_url: str | None = None) -> Document:
-    """Lay out the certificates as one document and check that page i holds certificate i."""
-    html = HTML(
-        string=certificate_html(contents),
-        base_url=base_url or ASSETS_DIR.as_uri() + "/",
-        url_fetcher=AssetFetcher(),
-    )
-    document = html.render()
+def _html(contents: Sequence[CertificateContent], base_url: str | None = None, linked: bool = True) -> HTML:
+    html = certificate_html(contents, linked_stylesheet=linked)
+    return HTML(string=html, base_url=base_url or ASSETS_DIR.as_uri() + "/", url_fetcher=AssetFetcher())
+
+
+def _check(document: Document, contents: Sequence[CertificateContent]) -> Document:
+    """Check that page i holds certificate i."""
     if len(document.pages) != len(contents):
         raise RuntimeError(f"{len(contents)} certificates were laid out on {len(document.pages)} pages")
     for number, (page, content) in enumerate(zip(document.pages, contents, strict=True), start=1):
         if f"certificate-{content.verification_code}" not in page.anchors:
             raise RuntimeError(f"page {number} does not hold certificate {content.reference}")
     return document
+
+
+def _render(contents: Sequence[CertificateContent], base_url: str | None = None) -> Document:
+    """Lay out the certificates as one document that loads its own stylesheet and fonts."""
+    return _check(_html(contents, base_url).render(), contents)
 
 
 def _write(document: Document, page: Page, content: CertificateContent) -> bytes:
@@ -337,19 +358,111 @@ def render_certificate(content: CertificateContent, base_url: str | None = None)
     return _write(document, document.pages[0], content)
 
 
-def render_certificates(contents: Sequence[CertificateContent]) -> list[bytes]:
-    """Render many certificates, BATCH_SIZE per WeasyPrint document, and return one PDF per certificate.
+class _Renderer:
+    """Renders pieces of a batch with one parsed stylesheet and one font configuration for all of them.
+
+    Parsing ``certificate.css`` and loading its three fonts is most of what a lone certificate costs
+    beyond its page; the PDFs are the same bytes as with a stylesheet linked from each document.
+    """
+
+    def __init__(self) -> None:
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            url=(ASSETS_DIR / "certificate.css").as_uri(),
+            url_fetcher=AssetFetcher(),
+            font_config=self.font_config,
+        )
+
+    def render(self, contents: Sequence[CertificateContent]) -> list[bytes]:
+        document = _html(contents, linked=False).render(
+            stylesheets=[self.stylesheet], font_config=self.font_config
+        )
+        _check(document, contents)
+        return [
+            _write(document, page, content) for page, content in zip(document.pages, contents, strict=True)
+        ]
+
+
+# In a worker process: the batch's pieces and the shared counter of the next piece to render.
+_worker_state: dict = {}
+
+
+def _start_worker(pieces: list[Sequence[CertificateContent]], counter) -> None:
+    _worker_state.update(pieces=pieces, counter=counter, renderer=None)
+
+
+def _take_pieces(pieces: list[Sequence[CertificateContent]], counter, renderer: _Renderer | None = None):
+    """Render pieces taken in turn from the shared counter until none is left: {index: PDFs}."""
+    done = {}
+    while True:
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        if index >= len(pieces):
+            return done
+        renderer = renderer or _Renderer()
+        done[index] = renderer.render(pieces[index])
+
+
+def _worker_pieces() -> dict[int, list[bytes]]:
+    return _take_pieces(_worker_state["pieces"], _worker_state["counter"])
+
+
+def _render_in_processes(contents: Sequence[CertificateContent], workers: int) -> list[bytes]:
+    """This process and ``workers - 1`` fresh ones take small pieces of the batch in turn.
+
+    Workers are started with "spawn", never forked: WeasyPrint's Pango and Fontconfig state in a forked
+    copy of a process that already used them is not safe. Whoever is free takes the next piece, so the
+    seconds a worker needs to start are not lost, and a batch done before a worker is ready does not wait
+    for it.
+    """
+    size = max(1, min(CHUNK_SIZE, BATCH_SIZE))
+    pieces = [contents[start : start + size] for start in range(0, len(contents), size)]
+    context = multiprocessing.get_context("spawn")
+    counter = context.Value("i", 0)
+    pool = ProcessPoolExecutor(
+        workers - 1, mp_context=context, initializer=_start_worker, initargs=(pieces, counter)
+    )
+    done: dict[int, list[bytes]] = {}
+    try:
+        futures = [pool.submit(_worker_pieces) for _ in range(workers - 1)]
+        done = _take_pieces(pieces, counter, _Renderer())
+        for future in futures:
+            if len(done) < len(pieces) or future.done():
+                done.update(future.result())
+    except BaseException:
+        with counter.get_lock():  # on failure, the workers take no further piece
+            counter.value = len(pieces)
+        raise
+    finally:
+        # Workers still starting find no piece left and stop by themselves.
+        pool.shutdown(wait=len(done) < len(pieces), cancel_futures=True)
+    return [pdf for index in range(len(pieces)) for pdf in done[index]]
+
+
+def render_certificates(contents: Sequence[CertificateContent], workers: int | None = None) -> list[bytes]:
+    """Render many certificates and return one PDF per certificate, in order.
 
     Each PDF is the same standalone file ``render_certificate`` makes: only its own page, its own
-    metadata and a font subset of its own glyphs. The layout is shared; the PDF writing is not.
+    metadata and a font subset of its own glyphs. The stylesheet and fonts are loaded once per process;
+    layout and PDF writing are per certificate.
+
+    ``workers`` is how many processes share the batch (this one included). By default, batches of
+    ``PARALLEL_MIN`` certificates or more use every CPU; smaller ones, or ``workers=1``, stay in this
+    process, BATCH_SIZE certificates per WeasyPrint document. A program that starts ``render_certificates``
+    from its main module must guard it with ``if __name__ == "__main__":`` (the workers import that module).
     """
-    pdfs = []
+    contents = list(contents)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(contents) >= PARALLEL_MIN else 1
+    workers = max(1, min(workers, -(-len(contents) // CHUNK_SIZE)))
+    if workers > 1:
+        return _render_in_processes(contents, workers)
+    pdfs: list[bytes] = []
+    renderer = None
     for start in range(0, len(contents), BATCH_SIZE):
-        chunk = contents[start : start + BATCH_SIZE]
-        document = _render(chunk)
-        pdfs.extend(
-            _write(document, page, content) for page, content in zip(document.pages, chunk, strict=True)
-        )
+        renderer = renderer or _Renderer()
+        pdfs.extend(renderer.render(contents[start : start + BATCH_SIZE]))
     return pdfs
 
 

@@ -304,6 +304,20 @@ def test_render_certificates_larger_than_one_document(monkeypatch):
     ]
 
 
+def test_render_certificates_two_processes_same_bytes_in_the_same_order():
+    contents = [
+        make_content(organisation_name=name, verification_code=f"code-{n}")
+        for n, name in enumerate(NAMES * 2)
+    ]
+
+    shared = render_certificates(contents, workers=2)
+
+    assert shared == render_certificates(contents, workers=1)
+    assert [lines_of(pdf_bytes).count(name) for pdf_bytes, name in zip(shared, NAMES * 2, strict=True)] == [
+        1
+    ] * len(contents)
+
+
 def test_render_certificates_empty_batch_empty_list():
     assert render_certificates([]) == []
 
