@@ -248,10 +248,18 @@ def application_form(edition: Edition, initial: ApplicationValues | None = None)
     return form_class(data=data)
 
 
+class _FileChosen(FileRequired):
+    """FileRequired without the "required" flag: attachments are optional, so no asterisk on the field."""
+
+    def __init__(self, message=None):
+        super().__init__(message)
+        self.field_flags = {}
+
+
 class UploadForm(FlaskForm):
     file = FileField(
         _l("Add a file"),
-        validators=[FileRequired(message=_l("Choose a file to attach first."))],
+        validators=[_FileChosen(message=_l("Choose a file to attach first."))],
         render_kw={"accept": ACCEPT_ATTRIBUTE},
     )
 

@@ -142,6 +142,7 @@ def dashboard():
         applications=applications,
         application_for={application.edition_id: application for application in applications},
         missing={application.id: services.missing(application) for application in applications},
+        awards=services.public_awards(current_user.organisation_id, applications),
         certificates=certificates_for_organisation(current_user.organisation_id),
         distinction_label=distinction_label,
     )

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.audit.services import record
 from app.contests.models import Criterion, Edition
+from app.contests.services import results_are_public
 from app.db import utcnow
 from app.extensions import db
 from app.judging.models import Assignment
+from app.ranking.models import Award, AwardKind
 from app.submissions.models import (
     FIELDS_OF_ACTION,
     Application,
@@ -124,6 +126,35 @@ def organisation_applications(organisation_id: int) -> list[Application]:
             .order_by(Edition.submissions_close_at.desc(), Application.id.desc())
         ).unique()
     )
+
+
+@dataclass(frozen=True)
+class AwardShown:
+    place: int | None  # None: a special mention
+    joint: bool
+
+
+def public_awards(organisation_id: int, applications: Sequence[Application]) -> dict[int, AwardShown]:
+    """The organisation's award per application id, for editions whose results are public; one query."""
+    public = {a.edition_id: a.id for a in applications if results_are_public(a.edition)}
+    if not public:
+        return {}
+    same_place = aliased(Award)
+    sharing = (
+        select(func.count(same_place.id))
+        .where(same_place.edition_id == Award.edition_id, same_place.place == Award.place)
+        .correlate(Award)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Award, sharing).where(Award.organisation_id == organisation_id, Award.edition_id.in_(public))
+    ).all()
+    return {
+        public[award.edition_id]: AwardShown(
+            place=award.place, joint=award.kind == AwardKind.PRIZE and shared > 1
+        )
+        for award, shared in rows
+    }
 
 
 def find_application(edition_id: int, organisation_id: int) -> Application | None:

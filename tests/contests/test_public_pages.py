@@ -7,7 +7,7 @@ from sqlalchemy import event
 
 from app.contests import services
 from app.db import utcnow
-from app.formatting import local_datetime
+from app.formatting import local_date, local_datetime
 
 
 def _text(response) -> str:
@@ -144,6 +144,36 @@ def test_unpublished_awards_appear_nowhere_public(client, make, db):
         assert "Deliberating Edition" in html
         for planted in ("PLANTED-CITATION-7731", "PLANTED-NOTE", "PLANTED-TITLE", "Secretville", "1st place"):
             assert planted not in html, (url, planted)
+
+
+def test_edition_page_heading_says_when_results_come_until_they_are_public(app, client, make):
+    make.edition(phase="open", slug="dosta-2029", results_publish_at=utcnow() + timedelta(days=80))
+    judging = make.edition(
+        phase="judging", slug="dosta-2031", results_publish_at=utcnow() + timedelta(days=40)
+    )
+    with app.test_request_context():
+        publish_day = local_date(judging.results_publish_at)
+
+    open_page = _text(client.get("/editions/dosta-2029"))
+    judging_page = _text(client.get("/editions/dosta-2031"))
+
+    headings = [re.sub(r"\s+", " ", h).strip() for h in re.findall(r"<h2[^>]*>(.*?)</h2>", open_page, re.S)]
+    assert headings == ["Call for applications", "Criteria", "Dates"]
+    assert "Applications are open until" in open_page
+    assert re.search(
+        r"<h2[^>]*>\s*Results will be published on " + re.escape(publish_day) + r"\s*</h2>", judging_page
+    )
+    assert ">Results<" not in open_page + judging_page
+
+
+def test_pages_link_the_svg_favicon_which_is_served(client):
+    html = _text(client.get("/"))
+    icon = client.get("/static/favicon.svg")
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    assert (icon.status_code, icon.mimetype) == (200, "image/svg+xml")
+    assert b"#0b2a5b" in icon.data
+    icon.close()
 
 
 def test_edition_page_unknown_slug_is_404(client):

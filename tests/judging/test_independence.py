@@ -69,6 +69,7 @@ def test_other_jurors_sheets_shown_after_close_when_the_edition_reveals_them(cli
 
     assert "The other jurors' sheets" in html
     assert PLANTED_COMMENT in html and PLANTED_OVERALL in html and planted.bruno.name in html
+    assert "<strong>Integration:</strong> 3 / 10" in html
 
 
 def test_reveal_setting_has_no_effect_while_judging_is_open(client, auth, planted, db):

@@ -1,5 +1,6 @@
 """Every refused save or recusal leaves the database exactly as it was, and says why; no 500."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -280,6 +281,16 @@ def test_sheets_frozen_after_the_judging_deadline(client, auth, started, db):
     assert "score sheets are frozen" in after
     assert 'name="score_' not in after and "Declare a conflict" not in after
     assert snapshot(db) == before
+
+
+def test_frozen_sheet_shows_each_score_on_the_editions_scale(client, auth, started, db):
+    assignment = started.assignment(started.alice, started.entries[0])
+    started.edition.judging_close_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    html = page(client.get(entry_url(assignment)))
+
+    assert re.findall(r'<span class="fs-5">(.*?)</span>', html) == ["4 / 10", "—", "—"]
 
 
 def test_sheets_frozen_once_results_are_published(client, auth, started, db):

@@ -118,6 +118,38 @@ def test_upload_over_the_request_limit_gets_the_friendly_413_page(app, client, a
     assert uploaded_files(app) == []
 
 
+@pytest.mark.parametrize(
+    ("referrer", "back_link"),
+    [("http://localhost/applications/{id}", True), ("https://elsewhere.example/applications/{id}", False)],
+)
+def test_413_page_offers_the_way_back_only_to_a_page_of_this_site(
+    app, client, auth, db, own, referrer, back_link
+):
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    view_url = f"/applications/{own.id}"
+    form = {"file": upload(PDF + b"0" * 5000, "report.pdf"), "csrf_token": auth.csrf(view_url)}
+
+    response = client.post(
+        f"{view_url}/attachments", headers={"Referer": referrer.format(id=own.id)}, **multipart(form)
+    )
+
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert (f'href="http://localhost/applications/{own.id}">Back to the form</a>' in page) is back_link
+    assert ("Back to the form" in page) is back_link
+    assert "elsewhere.example" not in page
+    assert "Go to the home page" in page
+
+
+def test_upload_field_is_not_marked_required(client, own):
+    page = client.get(f"/applications/{own.id}").get_data(as_text=True)
+
+    label_and_input = page.split('for="file"')[1].split(">", 2)[2].split("</div>")[0]
+    assert "Add a file" in page
+    assert "text-danger" not in label_and_input
+    assert " required" not in label_and_input
+
+
 def test_upload_over_the_file_limit_under_the_request_limit_is_refused(app, client, auth, db, own):
     app.config["MAX_ATTACHMENT_MB"] = 1
     before = snapshot(db, app)

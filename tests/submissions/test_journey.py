@@ -201,6 +201,34 @@ def test_dashboard_lists_applications_of_every_edition_with_what_is_missing(clie
     ]
 
 
+def test_dashboard_shows_the_award_once_the_editions_results_are_public(client, auth, make, db):
+    organisation = make.organisation()
+    user = make.applicant(organisation=organisation)
+    joint = make.edition(phase="published", year=2011)
+    mention = make.edition(phase="published", year=2013)
+    secret = make.edition(phase="deliberation", year=2015)
+    rows = {}
+    for edition in (joint, mention, secret):
+        rows[edition.id] = make.application(edition_=edition, organisation_=organisation, status="eligible")
+    make.award(joint, organisation, place=2, application_id=rows[joint.id].id)
+    make.award(joint, make.organisation(), place=2)
+    make.award(mention, organisation, place=None, application_id=rows[mention.id].id)
+    make.award(secret, organisation, place=1, application_id=rows[secret.id].id)
+    db.session.commit()
+    auth.login(user.email)
+
+    page = client.get("/my").get_data(as_text=True)
+
+    def badges(application):
+        row = page.split(f">{application.reference}</a>")[1].split("</tr>")[0]
+        return re.findall(r'<span class="badge laureate-place[^"]*">(.*?)</span>', row)
+
+    assert badges(rows[joint.id]) == ["Joint 2nd place"]
+    assert badges(rows[mention.id]) == ["Special mention"]
+    assert badges(rows[secret.id]) == []
+    assert "1st place" not in page
+
+
 def test_dashboard_without_open_edition_names_the_next_one(client, auth, make, db):
     user = make.applicant()
     upcoming = make.edition(phase="upcoming", name="5th Dosta!-Congress Prize")

@@ -53,6 +53,18 @@ def _rows(page: str) -> list[list[str]]:
     return rows
 
 
+def test_list_breadcrumb_leads_back_to_the_edition(client, auth, edition_with_applications):
+    edition, _, organiser = edition_with_applications
+    auth.login(organiser.email)
+
+    page = client.get(f"/manage/editions/{edition.id}/applications").get_data(as_text=True)
+
+    trail = page.split('<ol class="breadcrumb">')[1].split("</ol>")[0]
+    items = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in trail.split("</li>")[:-1]]
+    assert items == ["Editions", edition.name, "Applications"]
+    assert f'href="/manage/editions/{edition.id}">{edition.name}</a>' in trail
+
+
 def test_list_shows_every_application_of_the_edition(client, auth, edition_with_applications):
     edition, (obrnice, heraklion, kocaeli), organiser = edition_with_applications
     auth.login(organiser.email)
@@ -170,8 +182,10 @@ def test_list_query_count_does_not_grow_with_rows(client, auth, make, db):
 def test_dashboard_query_count_does_not_grow_with_applications(client, auth, make, db):
     few, many = make.organisation(), make.organisation()
     for organisation, size in ((few, 2), (many, 12)):
-        for _ in range(size):
-            make.application(edition_=make.edition(phase="published"), organisation_=organisation)
+        for n in range(size):
+            edition = make.edition(phase="published")
+            application = make.application(edition_=edition, organisation_=organisation, status="eligible")
+            make.award(edition, organisation, place=n % 3 + 1, application_id=application.id)
     make.edition(phase="open")
     first, second = make.applicant(organisation=few), make.applicant(organisation=many)
     db.session.commit()
