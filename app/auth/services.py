@@ -21,6 +21,7 @@ from app.auth.passwords import hash_password, verify_password
 from app.db import utcnow
 from app.extensions import db
 from app.links import external_url
+from app.mail import send_email
 from app.submissions.models import Organisation
 
 CONFIRM_EMAIL_MAX_AGE = 3 * 24 * 3600
@@ -444,14 +445,6 @@ def organisations_by_name() -> list[Organisation]:
 
 
 # --- Emails (sent by the route after the commit) --------------------------------------------------------
-
-
-def send_email(to: str, subject: str, template: str, **context) -> None:
-    # Imported late: app/__init__.py binds the name `mail` to the Flask-Mail extension, and the first import
-    # of the app.mail module rebinds the package attribute `app.mail` to that module.
-    from app.mail import send_email as send
-
-    send(to, subject, template, **context)
 
 
 def link_expiry(purpose: str) -> datetime:

@@ -12,9 +12,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +28,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.judging.models import Assignment, CriterionScore, JuryMember, ScoreSheet, SheetStatus
 from app.links import external_url
+from app.mail import send_email
 from app.ranking import scoring
 from app.ranking.models import Award, AwardKind, PublicationPlan
 from app.submissions.models import Application, ApplicationStatus, Organisation
@@ -694,9 +693,8 @@ def publish_results(
     language = language or plan.certificate_language
     participation = plan.participation_certificates if participation is None else participation
 
-    folder = Path(current_app.config["CERTIFICATE_FOLDER"])
-    existing_files = _files_under(folder)
-    written: list[str] = []  # certificate files of this publication, relative to the folder
+    # Certificate files follow this transaction: the certificates service moves them into place on commit
+    # and deletes them on rollback, so a failure below leaves none behind.
     try:
         claimed = db.session.execute(
             update(Edition)
@@ -723,24 +721,14 @@ def publish_results(
         certificates = _issue_certificates(
             edition, participation=participation, language=language, now=now, actor=actor
         )
-        written = [c.file_name for c in certificates if c.file_name]
         messages = _result_emails(edition, certificates)
         db.session.commit()
     except Exception:
         db.session.rollback()
-        _remove_new_files(folder, existing_files, written)
         raise
-    _send_emails(messages)
-    return PublicationResult(published=True, certificates=len(written), emails=len(messages))
-
-
-def _send_emails(messages: Sequence[tuple[str, str, str, dict]]) -> None:
-    # Imported when used: importing app.mail early rebinds the package attribute `app.mail` (the Mail
-    # extension create_app() initialises) to the module.
-    from app.mail import send_email
-
     for recipient, subject, template, context in messages:
         send_email(recipient, subject, template, **context)
+    return PublicationResult(published=True, certificates=len(certificates), emails=len(messages))
 
 
 def _issue_certificates(
@@ -753,28 +741,6 @@ def _issue_certificates(
     return list(
         issue_certificates(edition, participation=participation, language=language, now=now, actor=actor)
     )
-
-
-def _files_under(folder: Path) -> set[Path]:
-    if not folder.is_dir():
-        return set()
-    return {path.resolve() for path in folder.rglob("*") if path.is_file()}
-
-
-def _remove_new_files(folder: Path, existing: set[Path], names: Sequence[str]) -> None:
-    """Remove the certificate files this publication wrote, so that a failed one leaves none behind.
-
-    Only files named by the certificates it issued and absent before it began are removed: a file that was
-    there before belongs to an earlier issue and stays.
-    """
-    root = folder.resolve()
-    for name in names:
-        path = (root / name).resolve()
-        if path.is_relative_to(root) and path not in existing and path.is_file():
-            try:
-                path.unlink()
-            except OSError:
-                log.exception("could not remove the certificate file %s", path)
 
 
 def _result_emails(edition: Edition, certificates: Sequence[Certificate]) -> list[tuple[str, str, str, dict]]:

@@ -208,18 +208,19 @@ def test_publish_failure_in_certificates_leaves_nothing_published(
     assert "The publication failed and nothing was published." in page
 
 
-def test_publish_failure_after_files_written_removes_them(small, app, db, outbox, fake_certificates):
+def test_publish_failure_at_commit_changes_nothing_and_sends_nothing(
+    small, app, db, outbox, fake_certificates
+):
+    # That no certificate file outlives the failed commit is the certificates service's contract, tested with
+    # the real service in tests/certificates/test_services.py (publish_results whose commit fails).
     record_podium(small, app, db)
     fake_certificates.break_commit = True
-    earlier = Path(app.config["CERTIFICATE_FOLDER"]) / "earlier.pdf"
-    earlier.write_bytes(b"%PDF an earlier certificate")
     before = snapshot(db)
 
     with app.test_request_context(), pytest.raises(Exception, match="CHECK constraint failed|kind_known"):
         services.publish_results(small.edition, actor=small.organiser)
 
     assert snapshot(db) == before
-    assert files_in(app) == ["earlier.pdf"]
     assert outbox == []
 
 
