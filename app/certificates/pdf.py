@@ -8,37 +8,27 @@ page could point at (http, https, other files, attachments) is refused by :class
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 import segno
-from weasyprint import CSS, HTML, Document, Page
+import weasyprint
+from weasyprint import HTML, Document
 from weasyprint.pdf.metadata import DocumentMetadata
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from app.certificates import stamp
+from app.certificates.typeset import Drawing
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
 # The kinds of file a certificate may load from ASSETS_DIR; WeasyPrint checks a stylesheet's type.
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf"}
-# Certificates laid out per WeasyPrint document in a batch: bounds memory, costs nothing measurable.
-BATCH_SIZE = 200
-# Certificates per document when a batch is shared between processes. Documents of a batch share one parsed
-# stylesheet and one font configuration, so a small document costs no more per page than a big one, and
-# small pieces keep the processes busy until the end.
-CHUNK_SIZE = 4
-# Smallest batch worth a worker process: a fresh worker needs about a second (Python, WeasyPrint, the
-# fonts) before its first certificate, the time to render some 25 certificates here.
-PARALLEL_MIN = 40
-
 KINDS = ("award", "participation")
 LANGUAGES = ("en", "fr", "both")
 ORGANISATION_KINDS = ("municipality", "region")
@@ -236,11 +226,7 @@ def place_text(content: CertificateContent, language: str) -> str | None:
 
 
 def _size_class(text: str, limits: Sequence[int]) -> str:
-    """Pick a type size step so that long text still fits on the one page."""
-    for step, limit in enumerate(limits):
-        if len(text) <= limit:
-            return f"s{step}"
-    return f"s{len(limits)}"
+    return f"s{stamp.size_step(text, limits)}"
 
 
 def qr_svg(url: str) -> str:
@@ -288,43 +274,41 @@ _environment = jinja2.Environment(
 )
 
 
-def certificate_html(contents: Sequence[CertificateContent], linked_stylesheet: bool = True) -> str:
+def certificate_html(contents: Sequence[CertificateContent], fixed_only: bool = False) -> str:
     """One HTML document with one page per certificate, in order.
 
-    Without ``linked_stylesheet`` the page does not link ``certificate.css``: a batch gives it to WeasyPrint
-    already parsed.
+    With ``fixed_only``, each page holds only what a batch shares (frame, header, signatures): the fixed
+    layer of ``stamp.py``.
     """
     sheets = [
         {
             "content": content,
             "texts": _wording(content),
-            "qr_svg": qr_svg(content.verification_url),
-            "name_size": _size_class(content.organisation_name, (24, 40, 70, 120)),
-            "title_size": _size_class(content.project_title, (60, 110, 170, 320)),
+            "qr_svg": "" if fixed_only else qr_svg(content.verification_url),
+            "name_size": _size_class(content.organisation_name, stamp.NAME_LIMITS),
+            "title_size": _size_class(content.project_title, stamp.TITLE_LIMITS),
         }
         for content in contents
     ]
     return _environment.get_template(TEMPLATE_NAME).render(
-        sheets=sheets, lang=contents[0].languages[0], linked_stylesheet=linked_stylesheet
+        sheets=sheets, lang=contents[0].languages[0], fixed_only=fixed_only
     )
 
 
-def _metadata(content: CertificateContent) -> DocumentMetadata:
-    """The PDF's own description; set from Python so that a batch's files each describe themselves."""
+def metadata(content: CertificateContent) -> dict[str, str]:
+    """The PDF's document information: what it is, who awards it, when it was issued."""
     language = content.languages[0]
-    title = (distinction(content, language), content.organisation_name, content.edition_name)
-    return DocumentMetadata(
-        title=" \u2013 ".join(title),
-        authors=[WORDING[language]["awarding_body"]],
-        description=f"{content.prize_name} \u00b7 {content.reference}",
-        created=content.issued_at.isoformat(timespec="seconds"),
-        lang=language,
-    )
-
-
-def _html(contents: Sequence[CertificateContent], base_url: str | None = None, linked: bool = True) -> HTML:
-    html = certificate_html(contents, linked_stylesheet=linked)
-    return HTML(string=html, base_url=base_url or ASSETS_DIR.as_uri() + "/", url_fetcher=AssetFetcher())
+    issued = content.issued_at.astimezone(UTC)
+    return {
+        "Title": " \u2013 ".join(
+            (distinction(content, language), content.organisation_name, content.edition_name)
+        ),
+        "Author": WORDING[language]["awarding_body"],
+        "Subject": f"{content.prize_name} \u00b7 {content.reference}",
+        "Creator": "prizejury",
+        "Producer": f"prizejury, WeasyPrint {weasyprint.__version__}, HarfBuzz",
+        "CreationDate": issued.strftime("D:%Y%m%d%H%M%S+00'00"),
+    }
 
 
 def _check(document: Document, contents: Sequence[CertificateContent]) -> Document:
@@ -337,133 +321,72 @@ def _check(document: Document, contents: Sequence[CertificateContent]) -> Docume
     return document
 
 
-def _render(contents: Sequence[CertificateContent], base_url: str | None = None) -> Document:
-    """Lay out the certificates as one document that loads its own stylesheet and fonts."""
-    return _check(_html(contents, base_url).render(), contents)
-
-
-def _write(document: Document, page: Page, content: CertificateContent) -> bytes:
-    single = document.copy([page])
-    single.metadata = _metadata(content)
-    return single.write_pdf()
-
-
-def render_certificate(content: CertificateContent, base_url: str | None = None) -> bytes:
-    """One certificate as a standalone one-page PDF with its fonts embedded.
-
-    ``base_url`` is where the template's relative links resolve (the assets folder by default); whatever
-    it is, only files inside ``ASSETS_DIR`` are ever read.
-    """
-    document = _render([content], base_url)
-    return _write(document, document.pages[0], content)
-
-
-class _Renderer:
-    """Renders pieces of a batch with one parsed stylesheet and one font configuration for all of them.
-
-    Parsing ``certificate.css`` and loading its three fonts is most of what a lone certificate costs
-    beyond its page; the PDFs are the same bytes as with a stylesheet linked from each document.
-    """
-
-    def __init__(self) -> None:
-        self.font_config = FontConfiguration()
-        self.stylesheet = CSS(
-            url=(ASSETS_DIR / "certificate.css").as_uri(),
-            url_fetcher=AssetFetcher(),
-            font_config=self.font_config,
-        )
-
-    def render(self, contents: Sequence[CertificateContent]) -> list[bytes]:
-        document = _html(contents, linked=False).render(
-            stylesheets=[self.stylesheet], font_config=self.font_config
-        )
-        _check(document, contents)
-        return [
-            _write(document, page, content) for page, content in zip(document.pages, contents, strict=True)
-        ]
-
-
-# In a worker process: the batch's pieces and the shared counter of the next piece to render.
-_worker_state: dict = {}
-
-
-def _start_worker(pieces: list[Sequence[CertificateContent]], counter) -> None:
-    _worker_state.update(pieces=pieces, counter=counter, renderer=None)
-
-
-def _take_pieces(pieces: list[Sequence[CertificateContent]], counter, renderer: _Renderer | None = None):
-    """Render pieces taken in turn from the shared counter until none is left: {index: PDFs}."""
-    done = {}
-    while True:
-        with counter.get_lock():
-            index = counter.value
-            counter.value += 1
-        if index >= len(pieces):
-            return done
-        renderer = renderer or _Renderer()
-        done[index] = renderer.render(pieces[index])
-
-
-def _worker_pieces() -> dict[int, list[bytes]]:
-    return _take_pieces(_worker_state["pieces"], _worker_state["counter"])
-
-
-def _render_in_processes(contents: Sequence[CertificateContent], workers: int) -> list[bytes]:
-    """This process and ``workers - 1`` fresh ones take small pieces of the batch in turn.
-
-    Workers are started with "spawn", never forked: WeasyPrint's Pango and Fontconfig state in a forked
-    copy of a process that already used them is not safe. Whoever is free takes the next piece, so the
-    seconds a worker needs to start are not lost, and a batch done before a worker is ready does not wait
-    for it.
-    """
-    size = max(1, min(CHUNK_SIZE, BATCH_SIZE))
-    pieces = [contents[start : start + size] for start in range(0, len(contents), size)]
-    context = multiprocessing.get_context("spawn")
-    counter = context.Value("i", 0)
-    pool = ProcessPoolExecutor(
-        workers - 1, mp_context=context, initializer=_start_worker, initargs=(pieces, counter)
+def _weasyprint_pdfs(
+    contents: Sequence[CertificateContent], fixed_only: bool, base_url: str | None = None
+) -> list[bytes]:
+    """Lay the certificates out as one WeasyPrint document and write one PDF per page."""
+    html = HTML(
+        string=certificate_html(contents, fixed_only=fixed_only),
+        base_url=base_url or ASSETS_DIR.as_uri() + "/",
+        url_fetcher=AssetFetcher(),
     )
-    done: dict[int, list[bytes]] = {}
-    try:
-        futures = [pool.submit(_worker_pieces) for _ in range(workers - 1)]
-        done = _take_pieces(pieces, counter, _Renderer())
-        for future in futures:
-            if len(done) < len(pieces) or future.done():
-                done.update(future.result())
-    except BaseException:
-        with counter.get_lock():  # on failure, the workers take no further piece
-            counter.value = len(pieces)
-        raise
-    finally:
-        # Workers still starting find no piece left and stop by themselves.
-        pool.shutdown(wait=len(done) < len(pieces), cancel_futures=True)
-    return [pdf for index in range(len(pieces)) for pdf in done[index]]
-
-
-def render_certificates(contents: Sequence[CertificateContent], workers: int | None = None) -> list[bytes]:
-    """Render many certificates and return one PDF per certificate, in order.
-
-    Each PDF is the same standalone file ``render_certificate`` makes: only its own page, its own
-    metadata and a font subset of its own glyphs. The stylesheet and fonts are loaded once per process;
-    layout and PDF writing are per certificate.
-
-    ``workers`` is how many processes share the batch (this one included). By default, batches of
-    ``PARALLEL_MIN`` certificates or more use every CPU; smaller ones, or ``workers=1``, stay in this
-    process, BATCH_SIZE certificates per WeasyPrint document. A program that starts ``render_certificates``
-    from its main module must guard it with ``if __name__ == "__main__":`` (the workers import that module).
-    """
-    contents = list(contents)
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(contents) >= PARALLEL_MIN else 1
-    workers = max(1, min(workers, -(-len(contents) // CHUNK_SIZE)))
-    if workers > 1:
-        return _render_in_processes(contents, workers)
-    pdfs: list[bytes] = []
-    renderer = None
-    for start in range(0, len(contents), BATCH_SIZE):
-        renderer = renderer or _Renderer()
-        pdfs.extend(renderer.render(contents[start : start + BATCH_SIZE]))
+    document = _check(html.render(), contents)
+    pdfs = []
+    for page, content in zip(document.pages, contents, strict=True):
+        single = document.copy([page])
+        information = metadata(content)
+        single.metadata = DocumentMetadata(
+            title=information["Title"],
+            authors=[information["Author"]],
+            description=information["Subject"],
+            created=content.issued_at.isoformat(timespec="seconds"),
+            lang=content.languages[0],
+        )
+        pdfs.append(single.write_pdf())
     return pdfs
+
+
+def render_reference(content: CertificateContent, base_url: str | None = None) -> bytes:
+    """The whole certificate laid out by WeasyPrint from the template, as its own document.
+
+    This is the design ``render_certificates`` reproduces and is tested against, and what it falls back
+    to for a text the shipped fonts cannot show. ``base_url`` is where the template's relative links
+    resolve (the assets folder by default); whatever it is, only files inside ``ASSETS_DIR`` are read.
+    """
+    return _weasyprint_pdfs([content], fixed_only=False, base_url=base_url)[0]
+
+
+_fixed_layers = stamp.FixedLayers(lambda contents: _weasyprint_pdfs(contents, fixed_only=True))
+
+
+def render_certificates(contents: Sequence[CertificateContent]) -> list[bytes]:
+    """Render many certificates and return one standalone PDF per certificate, in order.
+
+    What the certificates of an edition share is laid out by WeasyPrint once per process (``stamp.py``);
+    each certificate then costs a few milliseconds. Each PDF holds only its own page, its own metadata
+    and subsets of the fonts with its own glyphs, and the same content always gives the same bytes.
+    """
+    setter = stamp.setter()
+    plans = []
+    for content in contents:
+        texts = _wording(content)
+        # A script the shipped fonts lack (Armenian, say): WeasyPrint lays it out, Pango finds a font.
+        plans.append((content, texts, setter.covers(stamp.overlay_spans(content, texts))))
+    layers = iter(_fixed_layers.get([content for content, _, covered in plans if covered]))
+    pdfs = []
+    for content, texts, covered in plans:
+        if not covered:
+            pdfs.append(render_reference(content))
+            continue
+        drawing = Drawing(setter.faces, stamp.PAGE_HEIGHT)
+        stamp.overlay(content, texts, drawing, setter)
+        pdfs.append(stamp.assemble(next(layers), drawing, metadata(content), content.languages[0]))
+    return pdfs
+
+
+def render_certificate(content: CertificateContent) -> bytes:
+    """One certificate as a standalone one-page PDF with its fonts embedded."""
+    return render_certificates([content])[0]
 
 
 def sha256_hex(pdf: bytes) -> str:
