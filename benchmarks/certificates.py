@@ -1,15 +1,16 @@
 """Certificates: one WeasyPrint document per certificate against the batch renderer, in the same run.
 
-Run from the repository root:  python benchmarks/certificates.py [--count 100]
+Run from the repository root:  python benchmarks/certificates.py [--count 100] [--fonttools-subsetting]
 
 - one by one: pdf.render_reference() for each certificate, the whole page laid out, painted and written
   (fonts subset) by WeasyPrint as its own document;
 - batch: pdf.render_certificates() for all of them, starting cold: the fixed layers of the batch (one
   per language here) are laid out by WeasyPrint inside the timed run, and no shaped text is cached.
 
-Both load fonts and libraries once in a warm-up first. The script checks that every certificate of the
-batch is one page holding the same characters as its one-by-one twin; tests/certificates/test_stamp.py
-checks that they look the same.
+Both load fonts and libraries once in a warm-up first. --fonttools-subsetting hides libharfbuzz-subset
+from WeasyPrint, which then subsets fonts with fontTools, as on a machine without that library. The script
+checks that every certificate of the batch is one page holding the same characters as its one-by-one twin;
+tests/certificates/test_stamp.py checks that they look the same.
 """
 
 import argparse
@@ -24,6 +25,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+
+def _hide_harfbuzz_subset() -> None:
+    """Make WeasyPrint's loading of libharfbuzz-subset fail, before WeasyPrint is imported."""
+    import cffi
+
+    dlopen = cffi.FFI.dlopen
+
+    def without_subset(self, name, *args, **kwargs):
+        if "subset" in str(name):
+            raise OSError(f"{name} hidden by --fonttools-subsetting")
+        return dlopen(self, name, *args, **kwargs)
+
+    cffi.FFI.dlopen = without_subset
+
+
+if "--fonttools-subsetting" in sys.argv:
+    _hide_harfbuzz_subset()
 # Without libharfbuzz-subset WeasyPrint warns at import, then subsets fonts with fontTools; said below.
 warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
 
@@ -98,6 +116,9 @@ def forget_batch_state() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100, help="certificates to render (default 100)")
+    parser.add_argument(
+        "--fonttools-subsetting", action="store_true", help="hide libharfbuzz-subset from WeasyPrint"
+    )
     arguments = parser.parse_args()
     batch = contents(arguments.count)
 
