@@ -44,6 +44,7 @@ WORDING = {
         "special_mention": "Special Mention",
         "participation": "Certificate of Participation",
         "awarded_to": "awarded to",
+        "mention_awarded_to": "awarded to",
         "presented_to": "presented to",
         "municipality": "Municipality",
         "region": "Region",
@@ -80,6 +81,7 @@ WORDING = {
         "special_mention": "Mention spéciale",
         "participation": "Certificat de participation",
         "awarded_to": "décerné à",
+        "mention_awarded_to": "décernée à",  # une mention
         "presented_to": "remis à",
         "municipality": "Municipalité",
         "region": "Région",
@@ -240,7 +242,13 @@ def _wording(content: CertificateContent) -> dict[str, list[str]]:
         words = WORDING[language]
         country = content.country_name_fr if language == "fr" else content.country_name
         intro = "for_participation" if content.kind == "participation" else "for_project"
-        given = "presented_to" if content.kind == "participation" else "awarded_to"
+        given = (
+            "presented_to"
+            if content.kind == "participation"
+            else "mention_awarded_to"
+            if content.special_mention
+            else "awarded_to"
+        )
         for key, text in (
             ("awarding_body", words["awarding_body"]),
             ("distinction", distinction(content, language)),
@@ -364,7 +372,7 @@ def render_certificates(contents: Sequence[CertificateContent]) -> list[bytes]:
 
     What the certificates of an edition share is laid out by WeasyPrint once per process (``stamp.py``);
     each certificate then costs a few milliseconds. Each PDF holds only its own page, its own metadata
-    and subsets of the fonts with its own glyphs, and the same content always gives the same bytes.
+    and subsets of the fonts with its own glyphs; the same content gives the same bytes in any batch.
     """
     setter = stamp.setter()
     plans = []

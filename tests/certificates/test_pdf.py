@@ -187,6 +187,14 @@ def test_render_certificate_french_wording():
         assert line in text
 
 
+def test_render_certificate_french_special_mention_agrees_in_gender():
+    content = make_content(language="fr", place=None, special_mention=True)
+
+    text = words_of(render_certificate(content))
+
+    assert "MENTION SPÉCIALE décernée à Obrnice" in text
+
+
 def test_render_certificate_bilingual_shows_english_and_french():
     content = make_content(language="both", joint=True, organisation_name="Surčin", country_name="Serbia")
     content = dataclasses.replace(content, country_name_fr="Serbie")
@@ -284,6 +292,7 @@ def test_render_certificates_batch_gives_each_pdf_its_own_name_only():
 
 
 def test_render_certificates_same_content_same_bytes_in_any_batch():
+    """A certificate does not depend on its batch: alone, or with others in another order, same file."""
     contents = [
         make_content(organisation_name="Ηράκλειο", verification_code="one"),
         make_content(organisation_name="Београд", language="both", verification_code="two"),
@@ -291,9 +300,10 @@ def test_render_certificates_same_content_same_bytes_in_any_batch():
     ]
 
     together = render_certificates(contents)
-    pdf._fixed_layers.clear()
 
     assert together == [render_certificate(content) for content in reversed(contents)][::-1]
+    assert render_certificates(contents[::-1]) == together[::-1]
+    assert len(set(together)) == 3
 
 
 def test_render_certificates_lays_out_each_fixed_layer_once(monkeypatch):
