@@ -377,17 +377,17 @@ def render_certificates(contents: Sequence[CertificateContent]) -> list[bytes]:
     setter = stamp.setter()
     plans = []
     for content in contents:
-        texts = _wording(content)
+        text = stamp.Overlay.of(content, _wording(content))
         # A script the shipped fonts lack (Armenian, say): WeasyPrint lays it out, Pango finds a font.
-        plans.append((content, texts, setter.covers(stamp.overlay_spans(content, texts))))
+        plans.append((content, text, setter.covers(text.spans)))
     layers = iter(_fixed_layers.get([content for content, _, covered in plans if covered]))
     pdfs = []
-    for content, texts, covered in plans:
+    for content, text, covered in plans:
         if not covered:
             pdfs.append(render_reference(content))
             continue
         drawing = Drawing(setter.faces, stamp.PAGE_HEIGHT)
-        stamp.overlay(content, texts, drawing, setter)
+        stamp.overlay(text, drawing, setter)
         pdfs.append(stamp.assemble(next(layers), drawing, metadata(content), content.languages[0]))
     return pdfs
 

@@ -38,9 +38,8 @@ def matrix(url: str) -> tuple[tuple[int, ...], ...]:
     size = len(symbol.matrix)
     if size < 21:  # a Micro QR code: not worth the trouble, segno scores those itself
         return _modules(segno.make(url, error=ERROR_LEVEL).matrix)
-    region, patterns = _layout(size)
+    region, fixed, patterns = _layout(size)
     # The data before masking, with the format and version areas light, as segno scores them.
-    fixed = _function_modules(size)
     data = [(_bits(row) & region[i]) ^ patterns[0][i] | fixed[i] for i, row in enumerate(symbol.matrix)]
     candidates = [[row ^ pattern[i] for i, row in enumerate(data)] for pattern in patterns]
     scores = [_penalty(candidate, size) for candidate in candidates]
@@ -58,30 +57,24 @@ def _modules(rows) -> tuple[tuple[int, ...], ...]:
 
 
 @cache
-def _layout(size: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
-    """Per row, as bit masks: the encoding region, and each data mask within it."""
+def _layout(size: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """Per row, as bit masks: the encoding region, the dark modules of the finder, alignment and timing
+    patterns (format areas light), and each data mask within the encoding region.
+
+    The dark module beside the lower format area is added with the format, after the mask is chosen: it
+    is outside the region and light here.
+    """
     function = encoder.make_matrix(size, size)
     encoder.add_finder_patterns(function, size, size)
     encoder.add_alignment_patterns(function, size, size)
-    function[-8][8] = 0x1  # the dark module
+    fixed = tuple(_bits(value == 0x1 for value in row) for row in function)
+    function[-8][8] = 0x1
     region = tuple(_bits(value > 0x1 for value in row) for row in function)
     patterns = tuple(
         tuple(_bits(function[i][j] > 0x1 and mask(i, j) for j in range(size)) for i in range(size))
         for mask in MASKS
     )
-    return region, patterns
-
-
-@cache
-def _function_modules(size: int) -> tuple[int, ...]:
-    """Per row, the dark modules of the finder, alignment and timing patterns (format areas light).
-
-    The dark module beside the lower format area is added with the format, after the mask is chosen.
-    """
-    function = encoder.make_matrix(size, size)
-    encoder.add_finder_patterns(function, size, size)
-    encoder.add_alignment_patterns(function, size, size)
-    return tuple(_bits(value == 0x1 for value in row) for row in function)
+    return region, fixed, patterns
 
 
 def _bits(values) -> int:

@@ -34,7 +34,7 @@ from app.certificates.typeset import Drawing, Face, Line, Paragraph, Setter, Spa
 MM = 72 / 25.4
 PAGE_WIDTH = 297 * MM
 PAGE_HEIGHT = 210 * MM
-MEDIA_BOX = "[0 0 841.889764 595.275591]"
+MEDIA_BOX = f"[0 0 {PAGE_WIDTH:.6f} {PAGE_HEIGHT:.6f}]"
 
 # certificate.css, :root
 BLUE = hex_color("#12305f")
@@ -47,6 +47,8 @@ MIDDLE = (28 * MM, 58 * MM, 241 * MM, 102 * MM)  # main / .middle, centred verti
 REFERENCE = (24 * MM, 189 * MM, 50 * MM)  # footer .reference: left, bottom, width
 VERIFICATION = (223 * MM, 189 * MM, 50 * MM)  # footer .verification, text-align: right
 QR_SIZE = 21 * MM
+VERIFICATION_SIZE = 7  # .verification: font-size 7pt, line-height 1.3
+VERIFICATION_LINE = 1.3 * VERIFICATION_SIZE
 
 NAME_SIZES = (36, 28, 20, 16, 12)  # .organisation-name.s0 to .s4
 TITLE_SIZES = (18, 15, 13, 11.5, 9.5)  # .project-title.s0 to .s4
@@ -168,10 +170,10 @@ def reference_paragraphs(content, texts: dict[str, list[str]]) -> list[Paragraph
 
 def verification_paragraphs(content, texts: dict[str, list[str]]) -> list[Paragraph]:
     """footer .verification below the QR code, top to bottom."""
-    style = Style("regular", 7, BLUE_SOFT)
+    style = Style("regular", VERIFICATION_SIZE, BLUE_SOFT)
     fr, sep = _variants(style, content.language == "both")
-    line_height = 1.3 * 7
-    code = Span(content.verification_code, Style("bold", 7, BLUE))
+    line_height = VERIFICATION_LINE
+    code = Span(content.verification_code, Style("bold", VERIFICATION_SIZE, BLUE))
     return [
         Paragraph(tuple(_say(texts, "verify", style, fr, sep)), line_height, align="right"),
         Paragraph((Span(content.verification_url, style),), line_height, align="right"),
@@ -246,36 +248,50 @@ def _qr_modules(url: str) -> tuple[int, list[tuple[int, int, int]]]:
     return len(matrix), runs
 
 
-def overlay(content, texts: dict[str, list[str]], drawing: Drawing, setter: Setter) -> None:
+@dataclass(frozen=True)
+class Overlay:
+    """A certificate's own text as paragraphs, box by box, and its verification URL."""
+
+    middle: list[Paragraph]
+    reference: list[Paragraph]
+    verification: list[Paragraph]
+    url: str
+
+    @classmethod
+    def of(cls, content, texts: dict[str, list[str]]) -> Overlay:
+        return cls(
+            middle_paragraphs(content, texts),
+            reference_paragraphs(content, texts),
+            verification_paragraphs(content, texts),
+            content.verification_url,
+        )
+
+    @property
+    def spans(self) -> list[Span]:
+        paragraphs = self.middle + self.reference + self.verification
+        return [span for paragraph in paragraphs for span in paragraph.spans]
+
+
+def overlay(text: Overlay, drawing: Drawing, setter: Setter) -> None:
     """Draw everything on a certificate that the fixed layer leaves out."""
-    faces = setter.faces
     # main .middle: a table cell of fixed height, its content centred vertically.
     x, top, width, height = MIDDLE
-    blocks, stacked = _stack(middle_paragraphs(content, texts), width, setter.lines)
+    blocks, stacked = _stack(text.middle, width, setter.lines)
     _draw_blocks(drawing, blocks, x, width, top + max(0.0, (height - stacked) / 2))
     # footer .reference: bottom-aligned on the footer's bottom edge.
     x, bottom, width = REFERENCE
-    blocks, stacked = _stack(reference_paragraphs(content, texts), width, setter.lines)
+    blocks, stacked = _stack(text.reference, width, setter.lines)
     _draw_blocks(drawing, blocks, x, width, bottom - stacked)
     # footer .verification: the QR code's line, then the text, bottom-aligned.
     x, bottom, width = VERIFICATION
-    blocks, stacked = _stack(verification_paragraphs(content, texts), width, setter.lines)
-    strut = faces["regular"]
-    line_height = 1.3 * 7
-    below_baseline = line_height - _baseline(strut, 7, line_height)
+    blocks, stacked = _stack(text.verification, width, setter.lines)
+    below_baseline = VERIFICATION_LINE - _baseline(
+        setter.faces["regular"], VERIFICATION_SIZE, VERIFICATION_LINE
+    )
     qr_line = QR_SIZE + below_baseline  # an inline SVG sits on the baseline of its line box
     qr_top = bottom - stacked - qr_line
-    drawing.modules(*_qr_modules(content.verification_url), x + width - QR_SIZE, qr_top, QR_SIZE, BLUE)
+    drawing.modules(*_qr_modules(text.url), x + width - QR_SIZE, qr_top, QR_SIZE, BLUE)
     _draw_blocks(drawing, blocks, x, width, qr_top + qr_line)
-
-
-def overlay_spans(content, texts: dict[str, list[str]]) -> list[Span]:
-    return [
-        span
-        for paragraphs in (middle_paragraphs, reference_paragraphs, verification_paragraphs)
-        for paragraph in paragraphs(content, texts)
-        for span in paragraph.spans
-    ]
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -34,7 +34,6 @@ class Face:
     """One shipped TrueType font: shaping, coverage, metrics and per-document subsets."""
 
     def __init__(self, path: Path, pdf_name: str) -> None:
-        self.path = path
         self.pdf_name = pdf_name
         self.face = hb.Face(hb.Blob.from_file_path(str(path)))
         self.font = hb.Font(self.face)
