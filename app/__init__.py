@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from app import extensions
+from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
 
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user_from_session)
     app.extensions["outbox"] = []
+    app_mail.register(app)
     if config_allows_test_domains(app):
         import email_validator
 
@@ -126,6 +128,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     from flask_wtf.csrf import CSRFError
 
+    from app.web import register_domain_errors
+
+    register_domain_errors(app)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_template("errors/400.html", error=error, csrf=True), 400
@@ -159,8 +165,7 @@ def register_security_headers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import formatting
-    from app.auth import permissions
+    from app import formatting, permissions
 
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions

@@ -1,8 +1,9 @@
 """Declarative base, constraint naming convention and shared column types."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -42,3 +43,20 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def enum_column(enum_class: type[enum.StrEnum], name: str = "known", length: int = 20) -> Enum:
+    """A string column that holds one of enum_class's values, with the CHECK constraint derived from it.
+
+    Stored as VARCHAR (no native database enum, so adding a value is a plain migration); the constraint is
+    named by the naming convention (`ck_<table>_<name>`), and values load back as enum members.
+    """
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )

@@ -14,21 +14,18 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import select
 
-from app.auth.models import Role, User
+from app.auth.enums import OrganisationKind, Role
+from app.auth.models import Organisation, User
 from app.auth.passwords import hash_password
 from app.contests.models import Criterion, Edition
 from app.contests.services import DEFAULT_CRITERIA
 from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
-from app.ranking.models import Award, AwardKind
-from app.submissions.models import (
-    Application,
-    ApplicationStatus,
-    CriterionAnswer,
-    Organisation,
-    OrganisationKind,
-)
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application, CriterionAnswer
 
 DEMO_PASSWORD = "dosta-demo-2013"  # noqa: S105  (published in the README)
 STRASBOURG = ZoneInfo("Europe/Paris")

@@ -1,38 +1,20 @@
 """Every model, imported in one place so that Alembic and relationship() see them all."""
 
 from app.audit.models import AuditEvent
-from app.auth.models import LoginSession, Role, User
+from app.auth.models import LoginSession, Organisation, User
 from app.certificates.models import Certificate
-from app.contests.models import Aggregation, Criterion, Edition, Phase
-from app.judging.models import (
-    Assignment,
-    ConflictOfInterest,
-    CriterionScore,
-    JuryMember,
-    ScoreSheet,
-    SheetStatus,
-)
-from app.ranking.models import Award, AwardKind
-from app.submissions.models import (
-    FIELDS_OF_ACTION,
-    Application,
-    ApplicationStatus,
-    Attachment,
-    CriterionAnswer,
-    Organisation,
-    OrganisationKind,
-)
+from app.contests.models import Criterion, Edition
+from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
+from app.ranking.models import Award
+from app.results.models import PublicationPlan
+from app.submissions.models import Application, Attachment, CriterionAnswer
 
 __all__ = [
-    "FIELDS_OF_ACTION",
-    "Aggregation",
     "Application",
-    "ApplicationStatus",
     "Assignment",
     "Attachment",
     "AuditEvent",
     "Award",
-    "AwardKind",
     "Certificate",
     "ConflictOfInterest",
     "Criterion",
@@ -42,10 +24,7 @@ __all__ = [
     "JuryMember",
     "LoginSession",
     "Organisation",
-    "OrganisationKind",
-    "Phase",
-    "Role",
+    "PublicationPlan",
     "ScoreSheet",
-    "SheetStatus",
     "User",
 ]

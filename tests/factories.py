@@ -4,24 +4,24 @@ import itertools
 from datetime import timedelta
 from decimal import Decimal
 
+from app.auth.enums import Role
+from app.auth.models import Organisation
 from app.auth.passwords import hash_password
 from app.db import utcnow
 from app.extensions import db
+from app.judging.enums import SheetStatus
 from app.models import (
     Application,
-    ApplicationStatus,
     Assignment,
     Criterion,
     CriterionAnswer,
     CriterionScore,
     Edition,
     JuryMember,
-    Organisation,
-    Role,
     ScoreSheet,
-    SheetStatus,
     User,
 )
+from app.submissions.enums import ApplicationStatus
 
 PASSWORD = "correct horse battery staple"
 _sequence = itertools.count(1)
@@ -190,7 +190,8 @@ def score_sheet(
 
 def award(edition_: Edition, organisation_: Organisation | None = None, place: int | None = 1, **fields):
     """A prize (place given) or a special mention (place None) in an edition."""
-    from app.ranking.models import Award, AwardKind
+    from app.ranking.enums import AwardKind
+    from app.ranking.models import Award
 
     item = Award(
         edition_id=edition_.id,

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.auth import services
-from app.auth.models import Role
+from app.auth.enums import Role
 from app.auth.passwords import password_problem
 from app.countries import is_member_state
 from app.extensions import db

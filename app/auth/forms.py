@@ -17,11 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
-from app.auth.models import Role
+from app.auth.enums import OrganisationKind, Role
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.auth.services import ACCOUNT_STATUS_LABELS, ROLE_LABELS, AccountStatus
 from app.countries import is_member_state, member_state_choices
-from app.submissions.models import OrganisationKind
 
 PASSWORD_HELP = _l(
     "At least %(min)d characters. A long passphrase of several words is best; very common passwords "

@@ -1,29 +1,42 @@
-"""Users, their roles and their server-side login sessions."""
+"""Users, the organisations (municipalities, regions) they act for, their server-side login sessions."""
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.auth.enums import OrganisationKind, Role
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 
 
-class Role(enum.StrEnum):
-    APPLICANT = "applicant"
-    JUROR = "juror"
-    ORGANISER = "organiser"
+class Organisation(db.Model):
+    """A municipality or region that applies for the prize."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        UniqueConstraint("name", "country"),
+        CheckConstraint("population IS NULL OR population >= 0", name="population_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "kind_known"), default=OrganisationKind.MUNICIPALITY
+    )
+    country: Mapped[str] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2
+    population: Mapped[int | None] = mapped_column(BigInteger)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('applicant', 'juror', 'organiser')", name="role_known"),
         CheckConstraint(
             "role != 'applicant' OR organisation_id IS NOT NULL", name="applicant_has_organisation"
         ),
@@ -33,7 +46,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role_known"), index=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2, jurors
     active: Mapped[bool] = mapped_column(default=True)
@@ -42,7 +55,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="users")  # noqa: F821
+    organisation: Mapped[Organisation | None] = relationship()
 
     # Flask-Login stores the id of the server-side LoginSession, not the user id:
     # revoking that row ends the session even for a copied cookie.

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth import services
+from app.auth.enums import Role
 from app.auth.forms import (
     KIND_LABELS,
     AcceptInvitationForm,
@@ -23,7 +24,7 @@ from app.auth.forms import (
     RegistrationForm,
     ResetPasswordForm,
 )
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.passwords import verify_password
 from app.auth.permissions import (
     can_deactivate_person,

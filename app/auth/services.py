@@ -16,13 +16,13 @@ from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.audit import services as audit
-from app.auth.models import LoginSession, Role, User
+from app.auth.enums import Role
+from app.auth.models import LoginSession, Organisation, User
 from app.auth.passwords import hash_password, verify_password
 from app.db import utcnow
 from app.extensions import db
 from app.links import external_url
 from app.mail import send_email
-from app.submissions.models import Organisation
 
 CONFIRM_EMAIL_MAX_AGE = 3 * 24 * 3600
 RESET_PASSWORD_MAX_AGE = 2 * 3600

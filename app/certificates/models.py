@@ -6,11 +6,15 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.auth.models import Organisation
+from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.contests.models import Edition
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.ranking.models import Award
 
 
 def new_verification_code() -> str:
@@ -20,19 +24,17 @@ def new_verification_code() -> str:
 
 class Certificate(db.Model):
     __tablename__ = "certificates"
-    __table_args__ = (
-        UniqueConstraint("edition_id", "organisation_id", "kind"),
-        CheckConstraint("kind IN ('award', 'participation')", name="kind_known"),
-        CheckConstraint("language IN ('en', 'fr', 'both')", name="language_known"),
-    )
+    __table_args__ = (UniqueConstraint("edition_id", "organisation_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     award_id: Mapped[int | None] = mapped_column(ForeignKey("awards.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))
-    language: Mapped[str] = mapped_column(String(4), default="en")
+    kind: Mapped[CertificateKind] = mapped_column(enum_column(CertificateKind, "kind_known"))
+    language: Mapped[CertificateLanguage] = mapped_column(
+        enum_column(CertificateLanguage, "language_known", length=4), default=CertificateLanguage.ENGLISH
+    )
     verification_code: Mapped[str] = mapped_column(String(40), unique=True, default=new_verification_code)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the certificate says
     file_name: Mapped[str] = mapped_column(String(120))
@@ -41,6 +43,6 @@ class Certificate(db.Model):
     reissued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    edition: Mapped[Edition] = relationship()  # noqa: F821
-    organisation: Mapped[Organisation] = relationship()  # noqa: F821
-    award: Mapped[Award | None] = relationship()  # noqa: F821
+    edition: Mapped[Edition] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    award: Mapped[Award | None] = relationship()

@@ -11,7 +11,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth import permissions
+from app import permissions
 from app.certificates import services
 from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, VerifyForm
 from app.certificates.models import Certificate
@@ -19,7 +19,7 @@ from app.certificates.pdf import distinction, place_text
 from app.contests.models import Edition
 from app.contests.services import results_are_public
 from app.extensions import db, limiter, login_manager
-from app.ranking.models import PublicationPlan
+from app.results.models import PublicationPlan
 
 bp = Blueprint("certificates", __name__)
 

@@ -34,6 +34,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from app.audit.services import record
+from app.auth.models import Organisation
 from app.certificates.models import Certificate, new_verification_code
 from app.certificates.pdf import (
     LANGUAGES,
@@ -50,8 +51,10 @@ from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
 from app.links import external_url
-from app.ranking.models import Award, AwardKind
-from app.submissions.models import Application, ApplicationStatus, Organisation
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
 
 log = logging.getLogger(__name__)
 

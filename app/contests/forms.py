@@ -25,7 +25,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.contests import services
-from app.contests.models import Aggregation, Edition
+from app.contests.enums import Aggregation
+from app.contests.models import Edition
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_WEIGHT = Decimal("9999.99")  # Numeric(6, 2)

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.contests.enums import Aggregation, Phase
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
-
-
-class Phase(enum.StrEnum):
-    UPCOMING = "upcoming"
-    OPEN = "open"  # applications accepted
-    JUDGING = "judging"
-    DELIBERATION = "deliberation"  # judging closed, results not yet published
-    PUBLISHED = "published"
-
-
-class Aggregation(enum.StrEnum):
-    MEAN = "mean"
-    MEDIAN = "median"
-    TRIMMED_MEAN = "trimmed_mean"
-    ZSCORE = "zscore"
 
 
 class Edition(db.Model):
@@ -37,9 +22,6 @@ class Edition(db.Model):
         CheckConstraint("prizes_count >= 1", name="prizes_positive"),
         CheckConstraint("submissions_open_at < submissions_close_at", name="submission_window"),
         CheckConstraint("submissions_close_at <= judging_close_at", name="judging_after_submission"),
-        CheckConstraint(
-            "aggregation IN ('mean', 'median', 'trimmed_mean', 'zscore')", name="aggregation_known"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +42,9 @@ class Edition(db.Model):
     score_min: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(0))
     score_max: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(10))
     score_step: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(1))
-    aggregation: Mapped[str] = mapped_column(String(20), default=Aggregation.MEAN)
+    aggregation: Mapped[Aggregation] = mapped_column(
+        enum_column(Aggregation, "aggregation_known"), default=Aggregation.MEAN
+    )
     tie_break_criteria: Mapped[list[int]] = mapped_column(JSON, default=list)  # criterion ids, in order
     min_sheets_per_entry: Mapped[int] = mapped_column(default=3)
     reveal_scores_to_jury: Mapped[bool] = mapped_column(default=False)  # after judging closes

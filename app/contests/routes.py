@@ -7,10 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.auth import permissions
+from app import permissions
 from app.contests import services
+from app.contests.enums import Phase
 from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_sent
-from app.contests.models import Edition, Phase
+from app.contests.models import Edition
 from app.extensions import db
 
 bp = Blueprint("contests", __name__)

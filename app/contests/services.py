@@ -11,13 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
-from app.contests.models import Criterion, Edition, Phase
+from app.auth.models import Organisation
+from app.contests.enums import Phase
+from app.contests.models import Criterion, Edition
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import display_zone
 from app.judging.models import Assignment, ScoreSheet
-from app.ranking.models import Award, AwardKind
-from app.submissions.models import Application, ApplicationStatus, CriterionAnswer, Organisation
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application, CriterionAnswer
 
 # The default criteria of the prize, from the Council of Europe's assessment themes.
 DEFAULT_CRITERIA = (

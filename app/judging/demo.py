@@ -15,18 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
-from app.auth.models import Role, User
+from app.auth.enums import Role
+from app.auth.models import User
 from app.contests.models import Criterion, Edition
 from app.extensions import db
 from app.judging import services
-from app.judging.models import (
-    Assignment,
-    ConflictOfInterest,
-    CriterionScore,
-    JuryMember,
-    ScoreSheet,
-    SheetStatus,
-)
+from app.judging.enums import SheetStatus
+from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
 
 EDITION_2013 = "dosta-2013"
 EDITION_CURRENT = "dosta-2027"

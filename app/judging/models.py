@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.auth.models import User
+from app.contests.models import Edition
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.judging.enums import SheetStatus
+from app.submissions.models import Application
 
 
 class JuryMember(db.Model):
@@ -24,8 +27,8 @@ class JuryMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship()  # noqa: F821
-    edition: Mapped[Edition] = relationship()  # noqa: F821
+    user: Mapped[User] = relationship()
+    edition: Mapped[Edition] = relationship()
 
 
 class ConflictOfInterest(db.Model):
@@ -52,8 +55,8 @@ class Assignment(db.Model):
     recused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     recusal_reason: Mapped[str] = mapped_column(Text, default="")
 
-    application: Mapped[Application] = relationship()  # noqa: F821
-    juror: Mapped[User] = relationship()  # noqa: F821
+    application: Mapped[Application] = relationship()
+    juror: Mapped[User] = relationship()
     sheet: Mapped[ScoreSheet | None] = relationship(back_populates="assignment", uselist=False)
 
     @property
@@ -61,20 +64,15 @@ class Assignment(db.Model):
         return self.recused_at is not None
 
 
-class SheetStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-
 class ScoreSheet(db.Model):
     """One juror's scores for one entry; one per assignment."""
 
     __tablename__ = "score_sheets"
-    __table_args__ = (CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default=SheetStatus.DRAFT)
+    status: Mapped[SheetStatus] = mapped_column(
+        enum_column(SheetStatus, "status_known"), default=SheetStatus.DRAFT
+    )
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app.auth import permissions as can
+from app import permissions as can
 from app.auth.services import INVITATION_MAX_AGE, make_token
-from app.contests.models import Edition, Phase
+from app.contests.enums import Phase
+from app.contests.models import Edition
 from app.extensions import db
 from app.formatting import local_datetime
 from app.judging import services
@@ -29,8 +30,9 @@ from app.judging.forms import (
 from app.judging.models import Assignment, JuryMember
 from app.links import external_url
 from app.mail import send_email
+from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS as FIELD_LABELS
-from app.submissions.models import Application, ApplicationStatus
+from app.submissions.models import Application
 
 bp = Blueprint("judging", __name__)
 

@@ -16,22 +16,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.audit.services import record
-from app.auth.models import Role, User
-from app.contests.models import Criterion, Edition, Phase
+from app.auth.enums import Role
+from app.auth.models import User
+from app.contests.enums import Phase
+from app.contests.models import Criterion, Edition
 from app.db import utcnow
 from app.extensions import db
-from app.judging import assignment as plans
-from app.judging.assignment import Exclusion
+from app.judging import allocation
+from app.judging.allocation import Exclusion
+from app.judging.enums import SheetStatus
 from app.judging.forms import format_score
-from app.judging.models import (
-    Assignment,
-    ConflictOfInterest,
-    CriterionScore,
-    JuryMember,
-    ScoreSheet,
-    SheetStatus,
-)
-from app.submissions.models import Application, ApplicationStatus
+from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
 
 REMINDER_INTERVAL = timedelta(days=1)
 SCREENABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
@@ -302,7 +299,7 @@ def excluded_pairs(members: list[JuryMember], entries: list[Application]) -> dic
             ConflictOfInterest.application_id.in_([e.id for e in entries]),
         )
     )
-    return plans.exclusions(
+    return allocation.exclusions(
         {m.user_id: m.user.country for m in members},
         {e.id: e.organisation.country for e in entries},
         [tuple(row) for row in declared],
@@ -325,7 +322,7 @@ def assign_all(edition: Edition, actor: User) -> int:
     """Assign every juror every eligible entry they may score; returns how many assignments were added."""
     members, entries = jury(edition), eligible_entries(edition)
     existing = {(a.juror_id, a.application_id) for a in edition_assignments(edition)}
-    wanted = plans.every_pair(
+    wanted = allocation.every_pair(
         [m.user_id for m in members], [e.id for e in entries], excluded_pairs(members, entries)
     )
     new = sorted(wanted - existing, key=lambda pair: (pair[1], pair[0]))
@@ -336,7 +333,7 @@ def assign_all(edition: Edition, actor: User) -> int:
     return len(new)
 
 
-def assign_balanced(edition: Edition, k: int, actor: User) -> plans.Plan:
+def assign_balanced(edition: Edition, k: int, actor: User) -> allocation.Plan:
     """Replace every assignment with a balanced plan of k jurors per entry (seeded by the edition's id).
 
     Only before any juror started: replacing assignments must never throw away a sheet or a recusal.
@@ -352,7 +349,7 @@ def assign_balanced(edition: Edition, k: int, actor: User) -> plans.Plan:
     members, entries = jury(edition), eligible_entries(edition)
     if not members or not entries:
         raise JudgingError(_("Automatic assignment needs jurors and eligible entries."))
-    plan = plans.balanced(
+    plan = allocation.balanced(
         [m.user_id for m in members],
         [e.id for e in entries],
         k,

@@ -11,7 +11,7 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, SubmitField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from app.ranking.models import AwardKind
+from app.ranking.enums import AwardKind
 from app.ranking.services import CITATION_MAX, JUSTIFICATION_MAX, AwardDecision, Entry, ordinal
 
 MENTION = "mention"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.auth.models import Organisation
+from app.contests.models import Edition
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
-
-
-class AwardKind(enum.StrEnum):
-    PRIZE = "prize"
-    SPECIAL_MENTION = "special_mention"
+from app.ranking.enums import AwardKind
+from app.submissions.models import Application
 
 
 class Award(db.Model):
@@ -23,7 +21,6 @@ class Award(db.Model):
     __tablename__ = "awards"
     __table_args__ = (
         UniqueConstraint("edition_id", "organisation_id"),
-        CheckConstraint("kind IN ('prize', 'special_mention')", name="kind_known"),
         CheckConstraint("(kind = 'prize') = (place IS NOT NULL)", name="prize_has_place"),
         CheckConstraint("place IS NULL OR place >= 1", name="place_positive"),
     )
@@ -33,30 +30,13 @@ class Award(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     # Editions from before the platform have laureates but no application on record.
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
-    kind: Mapped[str] = mapped_column(String(20), default=AwardKind.PRIZE)
+    kind: Mapped[AwardKind] = mapped_column(enum_column(AwardKind, "kind_known"), default=AwardKind.PRIZE)
     place: Mapped[int | None] = mapped_column()
     citation: Mapped[str] = mapped_column(Text, default="")
     justification: Mapped[str] = mapped_column(Text, default="")  # why it departs from the ranking
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    edition: Mapped[Edition] = relationship()  # noqa: F821
-    organisation: Mapped[Organisation] = relationship()  # noqa: F821
-    application: Mapped[Application | None] = relationship()  # noqa: F821
-
-
-class PublicationPlan(db.Model):
-    """How an edition's results are to be published: the organiser's certificate choices.
-
-    Kept apart from the edition so that a scheduled publication (`flask results publish-due`) issues the
-    certificates the organiser chose when scheduling it.
-    """
-
-    __tablename__ = "publication_plans"
-    __table_args__ = (CheckConstraint("certificate_language IN ('en', 'fr', 'both')", name="language_known"),)
-
-    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), primary_key=True)
-    certificate_language: Mapped[str] = mapped_column(String(4), default="en")
-    participation_certificates: Mapped[bool] = mapped_column(default=False)
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edition: Mapped[Edition] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    application: Mapped[Application | None] = relationship()

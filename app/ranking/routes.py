@@ -8,8 +8,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.auth import permissions
-from app.contests.models import Edition, Phase
+from app import permissions
+from app.contests.enums import Phase
+from app.contests.models import Edition
 from app.contests.services import (
     edition_by_slug,
     local_time_exists,

@@ -20,18 +20,23 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.certificates.models import Certificate
-from app.contests.models import Criterion, Edition, Phase
+from app.contests.enums import Phase
+from app.contests.models import Criterion, Edition
 from app.contests.services import results_are_public
 from app.db import utcnow
 from app.extensions import db
-from app.judging.models import Assignment, CriterionScore, JuryMember, ScoreSheet, SheetStatus
+from app.judging.enums import SheetStatus
+from app.judging.models import Assignment, CriterionScore, JuryMember, ScoreSheet
 from app.links import external_url
 from app.mail import send_email
 from app.ranking import scoring
-from app.ranking.models import Award, AwardKind, PublicationPlan
-from app.submissions.models import Application, ApplicationStatus, Organisation
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.results.models import PublicationPlan
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from app.contests.models import Edition
-from app.submissions.models import FIELDS_OF_ACTION
+from app.submissions.enums import FIELDS_OF_ACTION
 from app.submissions.services import FIRST_START_YEAR, ApplicationValues
 from app.submissions.storage import ACCEPT_ATTRIBUTE
 

@@ -1,59 +1,17 @@
-"""Organisations (municipalities and regions), their applications and attachments."""
+"""Applications, their answers to each criterion, and their attachments."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import UTCDateTime, utcnow
+from app.auth.models import Organisation
+from app.contests.models import Criterion, Edition
+from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
-
-
-class OrganisationKind(enum.StrEnum):
-    MUNICIPALITY = "municipality"
-    REGION = "region"
-
-
-class Organisation(db.Model):
-    __tablename__ = "organisations"
-    __table_args__ = (
-        UniqueConstraint("name", "country"),
-        CheckConstraint("kind IN ('municipality', 'region')", name="kind_known"),
-        CheckConstraint("population IS NULL OR population >= 0", name="population_positive"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=OrganisationKind.MUNICIPALITY)
-    country: Mapped[str] = mapped_column(String(2), index=True)  # ISO 3166-1 alpha-2
-    population: Mapped[int | None] = mapped_column(BigInteger)
-    website: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    users: Mapped[list[User]] = relationship(back_populates="organisation")  # noqa: F821
-    applications: Mapped[list[Application]] = relationship(back_populates="organisation")
-
-
-class ApplicationStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
-    ELIGIBLE = "eligible"
-    INELIGIBLE = "ineligible"
-
-
-FIELDS_OF_ACTION = (
-    "education",
-    "housing",
-    "employment",
-    "health_social",
-    "security",
-    "culture_leisure",
-    "participation",
-)
+from app.submissions.enums import ApplicationStatus
 
 
 class Application(db.Model):
@@ -61,9 +19,6 @@ class Application(db.Model):
     __table_args__ = (
         UniqueConstraint("edition_id", "number"),
         UniqueConstraint("edition_id", "organisation_id"),
-        CheckConstraint(
-            "status IN ('draft', 'submitted', 'withdrawn', 'eligible', 'ineligible')", name="status_known"
-        ),
         CheckConstraint("budget_eur IS NULL OR budget_eur >= 0", name="budget_positive"),
         CheckConstraint("number > 0", name="number_positive"),
     )
@@ -80,7 +35,9 @@ class Application(db.Model):
     beneficiaries: Mapped[str] = mapped_column(Text, default="")
     budget_eur: Mapped[int | None] = mapped_column(BigInteger)
     partners: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default=ApplicationStatus.DRAFT, index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "status_known"), default=ApplicationStatus.DRAFT, index=True
+    )
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     eligibility_reason: Mapped[str] = mapped_column(Text, default="")
@@ -90,8 +47,8 @@ class Application(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    edition: Mapped[Edition] = relationship()  # noqa: F821
-    organisation: Mapped[Organisation] = relationship(back_populates="applications")
+    edition: Mapped[Edition] = relationship()
+    organisation: Mapped[Organisation] = relationship()
     answers: Mapped[list[CriterionAnswer]] = relationship(
         back_populates="application", cascade="all, delete-orphan"
     )
@@ -116,7 +73,7 @@ class CriterionAnswer(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="answers")
-    criterion: Mapped[Criterion] = relationship()  # noqa: F821
+    criterion: Mapped[Criterion] = relationship()
 
 
 class Attachment(db.Model):

@@ -16,9 +16,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.auth import permissions
+from app import permissions
 from app.certificates.services import certificates_for_organisation, distinction_label
-from app.contests.models import Edition, Phase
+from app.contests.enums import Phase
+from app.contests.models import Edition
 from app.countries import country_name, is_member_state
 from app.db import utcnow
 from app.extensions import db
@@ -26,8 +27,9 @@ from app.formatting import local_datetime
 from app.links import external_url
 from app.mail import send_email
 from app.submissions import services, storage
+from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
-from app.submissions.models import Application, ApplicationStatus, Attachment
+from app.submissions.models import Application, Attachment
 from app.submissions.services import ApplicationValues
 
 bp = Blueprint("submissions", __name__)

@@ -11,20 +11,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.audit.services import record
+from app.auth.models import Organisation
 from app.contests.models import Criterion, Edition
 from app.contests.services import results_are_public
 from app.db import utcnow
 from app.extensions import db
 from app.judging.models import Assignment
-from app.ranking.models import Award, AwardKind
-from app.submissions.models import (
-    FIELDS_OF_ACTION,
-    Application,
-    ApplicationStatus,
-    Attachment,
-    CriterionAnswer,
-    Organisation,
-)
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.submissions.enums import FIELDS_OF_ACTION, ApplicationStatus
+from app.submissions.models import Application, Attachment, CriterionAnswer
 from app.submissions.storage import StoredFile
 
 FIRST_START_YEAR = 1990

@@ -2,7 +2,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth import services
-from app.auth.models import Role, User
+from app.auth.enums import Role
+from app.auth.models import User
 from tests.auth.helpers import count, link_in, post_form, text
 from tests.conftest import AuthActions
 

@@ -3,7 +3,8 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.cli import create, register_commands
-from app.auth.models import Role, User
+from app.auth.enums import Role
+from app.auth.models import User
 from app.auth.passwords import verify_password
 from tests.auth.helpers import count, link_in
 from tests.conftest import AuthActions

@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import LoginSession, Role, User
+from app.auth.enums import Role
+from app.auth.models import LoginSession, User
 from app.db import utcnow
 from tests.auth.helpers import count, link_in, post_form, text
 from tests.conftest import AuthActions, counting_queries

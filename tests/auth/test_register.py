@@ -2,9 +2,9 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth.models import Role, User
+from app.auth.enums import Role
+from app.auth.models import Organisation, User
 from app.extensions import limiter
-from app.submissions.models import Organisation
 from tests.auth.helpers import count, link_in, post_form, text
 
 PASSPHRASE = "seven green lanterns over the river"

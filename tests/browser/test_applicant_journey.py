@@ -5,7 +5,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.models import Application, ApplicationStatus
+from app.models import Application
+from app.submissions.enums import ApplicationStatus
 
 pytestmark = pytest.mark.browser
 

@@ -13,13 +13,13 @@ from flask import g
 from pypdf import PdfReader
 
 import app as app_package
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.certificates import services
 from app.certificates.models import Certificate
 from app.certificates.pdf import CertificateContent, sha256_hex
 from app.contests.models import Edition
 from app.extensions import mail as mail_extension
-from app.submissions.models import Application, Organisation
+from app.submissions.models import Application
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -3,13 +3,14 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.auth.models import Role, User
+from app.auth.enums import Role
+from app.auth.models import Organisation, User
 from app.auth.passwords import verify_password
 from app.contests.models import Edition
 from app.db import utcnow
 from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAlreadyLoaded, demo_accounts_text, load_demo
 from app.ranking.models import Award
-from app.submissions.models import Application, Organisation
+from app.submissions.models import Application
 
 # seeds/past-laureates.md: (place, laureate, country) per year.
 LAUREATES = {

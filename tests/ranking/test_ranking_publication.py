@@ -14,7 +14,8 @@ from app.contests.models import Edition
 from app.db import utcnow
 from app.ranking import services
 from app.ranking.cli import register_commands
-from app.ranking.models import Award, PublicationPlan
+from app.ranking.models import Award
+from app.results.models import PublicationPlan
 
 
 def record_podium(small, app, db, places=None):

@@ -4,8 +4,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
+from app.submissions.enums import FIELDS_OF_ACTION
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, BudgetField, YearField, clean_text
-from app.submissions.models import FIELDS_OF_ACTION
 
 
 class AmountsForm(Form):

@@ -1,4 +1,4 @@
-"""Properties of the pure assignment functions (app/judging/assignment.py), over random juries and entries."""
+"""Properties of the pure assignment functions (app/judging/allocation.py), over random juries and entries."""
 
 import random
 from collections import deque
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.judging.assignment import Exclusion, balanced, every_pair, exclusions
+from app.judging.allocation import Exclusion, balanced, every_pair, exclusions
 
 
 @st.composite

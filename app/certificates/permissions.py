@@ -1,0 +1,34 @@
+"""Who may download, issue and revoke certificates.
+
+Named questions asked by routes and, through the `can` namespace (app/permissions.py), by templates.
+"""
+
+from app.auth.permissions import belongs_to_organisation, is_organiser
+from app.certificates.enums import CertificateKind
+
+__all__ = [
+    "can_download_certificate",
+    "can_issue_certificates",
+    "can_revoke_certificate",
+]
+
+
+def can_download_certificate(user, certificate) -> bool:
+    """An award certificate of published results is a public document, reached through its unguessable code;
+    a participation certificate stays with its organisation and the organisers."""
+    if (
+        certificate.kind == CertificateKind.AWARD
+        and certificate.edition.is_published
+        and certificate.revoked_at is None
+    ):
+        return True
+    return is_organiser(user) or belongs_to_organisation(user, certificate.organisation_id)
+
+
+def can_issue_certificates(user, edition) -> bool:
+    """Organisers issue and reissue an edition's certificates once its results are public."""
+    return is_organiser(user) and (edition.is_published or edition.archived)
+
+
+def can_revoke_certificate(user, certificate) -> bool:
+    return is_organiser(user) and certificate.revoked_at is None

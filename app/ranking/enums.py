@@ -1,0 +1,8 @@
+"""The kinds of distinction a jury awards."""
+
+import enum
+
+
+class AwardKind(enum.StrEnum):
+    PRIZE = "prize"
+    SPECIAL_MENTION = "special_mention"

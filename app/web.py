@@ -1,0 +1,62 @@
+"""What every route does the same way: load the object or 404, check access or 403, and turn a use case's
+refusal into a message on the page the user came from.
+
+Infrastructure: it knows requests and the database session, and no domain.
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, flash, g, redirect, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+
+M = TypeVar("M")
+
+
+class DomainError(Exception):
+    """A use case refused what was asked; `message` is already in the user's words and language.
+
+    Services raise it (or a subclass) before anything is committed. Unless the route catches it to show the
+    message beside a form field, the handler below rolls back, flashes the message and redirects.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def load_or_404(model: type[M], object_id: int, predicate: Callable[..., bool] | None = None) -> M:
+    """The row of `model` with `object_id` (404 if there is none), refused with 403 unless
+    `predicate(current_user, row)` holds."""
+    row = db.session.get(model, object_id)
+    if row is None:
+        abort(404)
+    if predicate is not None and not predicate(current_user, row):
+        abort(403)
+    return row
+
+
+def back_to(endpoint: str, **values: Any) -> None:
+    """Where a DomainError raised in this request sends the user (default: the page they came from)."""
+    g.back_url = url_for(endpoint, **values)
+
+
+def _same_site_referrer() -> str | None:
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def register_domain_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(g.get("back_url") or _same_site_referrer() or request.script_root + "/")
