@@ -166,9 +166,11 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app import formatting, permissions
+    from app.contests.navigation import section_group
 
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions
+    app.jinja_env.globals["edition_section_group"] = section_group
 
 
 def register_cli(app: Flask) -> None:

@@ -12,24 +12,10 @@ from app.contests import services
 from app.contests.enums import Phase
 from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_sent
 from app.contests.models import Edition
+from app.contests.navigation import all_sections
 from app.extensions import db
 
 bp = Blueprint("contests", __name__)
-
-# The organiser's pages for one edition, as (endpoint, label); each endpoint takes edition_id.
-# Other domains add theirs here; only the endpoints that exist are shown.
-MANAGEMENT_SECTIONS: list[tuple[str, str]] = [
-    ("contests.manage_edit", _l("Edition settings, dates and criteria")),
-    ("submissions.organiser_list", _l("Applications")),
-    ("judging.screening", _l("Eligibility screening")),
-    ("judging.jury", _l("Jury")),
-    ("judging.assignments", _l("Assignments and conflicts of interest")),
-    ("judging.progress", _l("Judging progress")),
-    ("ranking.ranking", _l("Ranking")),
-    ("ranking.awards", _l("Awards and citations")),
-    ("ranking.publication", _l("Publication")),
-    ("certificates.edition_list", _l("Certificates")),
-]
 
 PHASE_LABELS = {
     Phase.UPCOMING: _l("Opens soon"),
@@ -138,7 +124,7 @@ def manage_edition(edition_id: int):
     if not permissions.can_manage_edition(current_user, item):
         abort(403)
     sections = [
-        (endpoint, label) for endpoint, label in MANAGEMENT_SECTIONS if endpoint in current_app.view_functions
+        (endpoint, label) for endpoint, label in all_sections() if endpoint in current_app.view_functions
     ]
     return render_template(
         "contests/manage_edition.html",
