@@ -24,9 +24,7 @@ from app.countries import country_name, is_member_state
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import local_datetime
-from app.links import external_url
-from app.mail import send_email
-from app.submissions import services, storage
+from app.submissions import notifications, services, storage
 from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
 from app.submissions.models import Application, Attachment
@@ -89,10 +87,6 @@ def _refuse(application: Application, message: str | None = None):
 
 def _back_to_attachments(application: Application):
     return redirect(url_for(".view", application_id=application.id, _anchor="attachments"))
-
-
-def _view_url(application: Application) -> str:
-    return external_url("submissions.view", application_id=application.id)
 
 
 def _render_view(application: Application, *, withdraw_form=None, submit_missing=None, status: int = 200):
@@ -237,16 +231,8 @@ def submit(application_id: int):
     if still_missing:
         return _render_view(application, submit_missing=still_missing)
     services.submit(application)
+    notifications.notify_submitted(application, current_user)
     db.session.commit()
-    send_email(
-        current_user.email,
-        _("Application %(reference)s received", reference=application.reference),
-        "submission_receipt",
-        application=application,
-        edition=application.edition,
-        user=current_user,
-        view_url=_view_url(application),
-    )
     return redirect(url_for(".receipt", application_id=application.id))
 
 
@@ -276,16 +262,8 @@ def withdraw(application_id: int):
     if not form.validate():
         return _render_view(application, withdraw_form=form)
     services.withdraw(application)
+    notifications.notify_withdrawn(application, current_user)
     db.session.commit()
-    send_email(
-        current_user.email,
-        _("Application %(reference)s withdrawn", reference=application.reference),
-        "submission_withdrawn",
-        application=application,
-        edition=application.edition,
-        user=current_user,
-        view_url=_view_url(application),
-    )
     flash(
         _(
             "Application %(reference)s is withdrawn. You may submit it again until %(deadline)s.",
