@@ -1,4 +1,4 @@
-"""Who people are on the platform: their roles, the kinds of organisation that apply, where an account stands."""
+"""Who people are on the platform: roles, the kinds of organisation that apply, where an account stands."""
 
 import enum
 

@@ -67,4 +67,3 @@ def notify_password_changed(user: User) -> None:
         user=user,
         forgot_link=external_url("auth.forgot_password"),
     )
-

@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth import services
+from app.auth import tokens
 from app.auth.enums import Role
 from app.auth.models import User
 from tests.auth.helpers import count, link_in, post_form, text
@@ -184,7 +184,7 @@ def test_colleague_resend_invitation_only_within_own_organisation(client, auth, 
 def test_invitation_link_used_once(app, client, make, db, outbox):
     invited = make.juror(password=None, confirmed=False)
     db.session.commit()
-    path = f"/invitation/{services.make_token(invited, 'invite')}"
+    path = f"/invitation/{tokens.make_token(invited, 'invite')}"
     post_form(
         client,
         path,
@@ -201,7 +201,7 @@ def test_invitation_get_changes_nothing(client, make, db):
     invited = make.juror(password=None, confirmed=False)
     db.session.commit()
 
-    client.get(f"/invitation/{services.make_token(invited, 'invite')}")
+    client.get(f"/invitation/{tokens.make_token(invited, 'invite')}")
 
     db.session.refresh(invited)
     assert (invited.password_hash, invited.email_confirmed_at) == (None, None)
@@ -210,7 +210,7 @@ def test_invitation_get_changes_nothing(client, make, db):
 def test_invitation_of_deactivated_account_refused(client, make, db):
     invited = make.juror(password=None, confirmed=False, active=False)
     db.session.commit()
-    path = f"/invitation/{services.make_token(invited, 'invite')}"
+    path = f"/invitation/{tokens.make_token(invited, 'invite')}"
 
     response = post_form(
         client,
@@ -228,7 +228,7 @@ def test_invitation_of_deactivated_account_refused(client, make, db):
 def test_invitation_weak_password_refused(client, make, db):
     invited = make.juror(password=None, confirmed=False)
     db.session.commit()
-    path = f"/invitation/{services.make_token(invited, 'invite')}"
+    path = f"/invitation/{tokens.make_token(invited, 'invite')}"
 
     response = post_form(
         client, path, {"name": invited.name, "password": "12345678", "password_confirm": "12345678"}
