@@ -43,7 +43,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table on the metadata)
-    from app.auth.services import load_user_from_session
+    from app.auth.sessions import load_user_from_session
 
     app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)
     db.init_app(app)

@@ -176,4 +176,4 @@ def test_planted_flask_import_in_a_pure_module_fails(tmp_path):
 
 
 def test_route_modules_may_use_any_domain(tmp_path):
-    assert _planted(tmp_path, "auth/routes.py", "from app.results import models") == []
+    assert _planted(tmp_path, "auth/routes/people.py", "from app.results import models") == []

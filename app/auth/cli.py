@@ -5,9 +5,11 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.auth import services
+from app.auth import notifications, people
 from app.auth.enums import Role
 from app.auth.passwords import password_problem
+from app.auth.queries import normalise_email, user_by_email
+from app.auth.tokens import link_validity
 from app.countries import is_member_state
 from app.extensions import db
 
@@ -17,7 +19,7 @@ def _email(ctx, param, value: str) -> str:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
         raise click.BadParameter(str(error)) from error
-    return services.normalise_email(value)
+    return normalise_email(value)
 
 
 def _site_request():
@@ -58,7 +60,7 @@ def create(role: str, email: str, name: str, country: str | None, prompt_passwor
             )
     elif role == Role.JUROR:
         raise click.UsageError("A juror needs --country (the member state the juror represents).")
-    if services.user_by_email(email) is not None:
+    if user_by_email(email) is not None:
         raise click.ClickException(f"An account with the email {email} exists already.")
 
     if prompt_password:
@@ -67,18 +69,18 @@ def create(role: str, email: str, name: str, country: str | None, prompt_passwor
             problem = password_problem(password, email=email, name=name)
         if problem:
             raise click.ClickException(f"Password refused: {problem}")
-        user = services.create_with_password(
+        user = people.create_with_password(
             email=email, name=name, role=role, country=country, password=password
         )
         db.session.commit()
         click.echo(f"Created {role} {name} <{email}>; they can log in now.")
         return
 
-    user = services.invite(email=email, name=name, role=role, country=country)
-    db.session.commit()
+    user = people.invite(email=email, name=name, role=role, country=country)
     with _site_request():
-        services.send_invitation_email(user)
-        validity = services.link_validity("invite")
+        notifications.notify_invitation(user)
+        db.session.commit()  # before leaving the request, whose end would deliver the message uncommitted
+        validity = link_validity("invite")
     click.echo(f"Invited {role} {name} <{email}>: the invitation email carries a link valid for {validity}.")
 
 

@@ -1,4 +1,4 @@
-"""Who people are on the platform: their roles, and the kinds of organisation that apply."""
+"""Who people are on the platform: roles, the kinds of organisation that apply, where an account stands."""
 
 import enum
 
@@ -12,3 +12,12 @@ class Role(enum.StrEnum):
 class OrganisationKind(enum.StrEnum):
     MUNICIPALITY = "municipality"
     REGION = "region"
+
+
+class AccountStatus(enum.StrEnum):
+    """Where an account stands, derived from the user's row (see queries.account_status), never stored."""
+
+    INVITED = "invited"  # created by someone else, no password yet
+    UNCONFIRMED = "unconfirmed"  # registered, email not yet confirmed
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"

@@ -1,3 +1,9 @@
+"""The forms of the account pages: logging in, registering, passwords, invitations and the people filter.
+
+Each form validates and normalises what is typed (emails lower-cased, websites given a scheme, passwords
+checked against passwords.py); the wording of refusals that need the database stays in the routes.
+"""
+
 import re
 from urllib.parse import urlsplit
 
@@ -17,9 +23,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
-from app.auth.enums import OrganisationKind, Role
+from app.auth.enums import AccountStatus, OrganisationKind, Role
+from app.auth.labels import ACCOUNT_STATUS_LABELS, KIND_LABELS, ROLE_LABELS
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
-from app.auth.services import ACCOUNT_STATUS_LABELS, ROLE_LABELS, AccountStatus
 from app.countries import is_member_state, member_state_choices
 
 PASSWORD_HELP = _l(
@@ -27,10 +33,6 @@ PASSWORD_HELP = _l(
     "are refused.",
     min=MIN_LENGTH,
 )
-KIND_LABELS = {
-    OrganisationKind.MUNICIPALITY: _l("Municipality"),
-    OrganisationKind.REGION: _l("Region"),
-}
 
 
 def _strip(value):

@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from app import permissions as can
-from app.auth.services import INVITATION_MAX_AGE, make_token
+from app.auth.tokens import INVITATION_MAX_AGE, make_token
 from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.extensions import db

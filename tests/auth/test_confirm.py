@@ -4,7 +4,7 @@ import pytest
 from flask import current_app
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from app.auth import services
+from app.auth import tokens
 from tests.auth.helpers import link_in, post_form, text, without_csrf
 
 
@@ -28,7 +28,7 @@ def unconfirmed(make, db):
 
 
 def test_confirm_get_changes_nothing(client, db, unconfirmed):
-    token = services.make_token(unconfirmed, "confirm")
+    token = tokens.make_token(unconfirmed, "confirm")
 
     response = client.get(f"/confirm/{token}")
 
@@ -40,7 +40,7 @@ def test_confirm_get_changes_nothing(client, db, unconfirmed):
 
 
 def test_confirm_post_confirms_and_sends_to_login(client, db, unconfirmed):
-    path = f"/confirm/{services.make_token(unconfirmed, 'confirm')}"
+    path = f"/confirm/{tokens.make_token(unconfirmed, 'confirm')}"
 
     response = post_form(client, path, {})
 
@@ -54,7 +54,7 @@ def test_confirm_post_confirms_and_sends_to_login(client, db, unconfirmed):
 
 
 def test_confirm_post_without_csrf_token_refused(client, db, unconfirmed):
-    response = client.post(f"/confirm/{services.make_token(unconfirmed, 'confirm')}")
+    response = client.post(f"/confirm/{tokens.make_token(unconfirmed, 'confirm')}")
 
     assert response.status_code == 400
     db.session.refresh(unconfirmed)
@@ -76,7 +76,7 @@ def test_confirm_expired_link_offers_a_new_one(client, db, unconfirmed):
 
 
 def test_confirm_tampered_link_refused(client, db, unconfirmed):
-    token = services.make_token(unconfirmed, "confirm")
+    token = tokens.make_token(unconfirmed, "confirm")
 
     response = client.get(f"/confirm/{token[:-3]}abc")
 
@@ -85,7 +85,7 @@ def test_confirm_tampered_link_refused(client, db, unconfirmed):
 
 
 def test_confirm_reset_token_is_not_a_confirm_token(client, db, unconfirmed):
-    response = client.get(f"/confirm/{services.make_token(unconfirmed, 'reset')}")
+    response = client.get(f"/confirm/{tokens.make_token(unconfirmed, 'reset')}")
 
     assert response.status_code == 400
 
@@ -94,7 +94,7 @@ def test_confirm_already_confirmed_sends_to_login(client, make, db):
     user = make.applicant()
     db.session.commit()
 
-    response = client.get(f"/confirm/{services.make_token(user, 'confirm')}")
+    response = client.get(f"/confirm/{tokens.make_token(user, 'confirm')}")
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
@@ -103,7 +103,7 @@ def test_confirm_already_confirmed_sends_to_login(client, make, db):
 def test_confirm_deactivated_account_refused(client, db, unconfirmed):
     unconfirmed.active = False
     db.session.commit()
-    path = f"/confirm/{services.make_token(unconfirmed, 'confirm')}"
+    path = f"/confirm/{tokens.make_token(unconfirmed, 'confirm')}"
 
     response = client.get(path)
 

@@ -6,7 +6,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.auth import services
+from app.auth import tokens
 from app.auth.models import LoginSession
 from app.auth.passwords import verify_password
 from tests.auth.helpers import link_in, post_form, text, without_csrf
@@ -108,7 +108,7 @@ def test_reset_password_expired_link_refused(client, db, member):
         current_app.config["SECRET_KEY"], salt="prizejury.reset", signer=SignedThreeHoursAgo
     )
     token = serializer.dumps(
-        {"uid": member.id, "email": member.email, "pw": services._password_fingerprint(member)}
+        {"uid": member.id, "email": member.email, "pw": tokens._password_fingerprint(member)}
     )
     before = member.password_hash
 

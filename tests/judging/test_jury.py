@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.auth.services import read_token
+from app.auth.tokens import read_token
 from app.db import utcnow
 from app.judging.models import Assignment, JuryMember, ScoreSheet
 from tests.judging.helpers import page
