@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.db import utcnow
 from app.judging import sheets
+from app.judging.enums import SheetSave
 from app.judging.models import ConflictOfInterest, ScoreSheet
 from tests.judging.helpers import entry_url, page, post_sheet, sheet_form, snapshot, version_on
 
@@ -243,6 +244,28 @@ def test_service_raises_stale_data_when_the_row_moved(db, started):
     with pytest.raises(StaleDataError):
         sheets.save_sheet(assignment, sent, 1, False, started.alice)
         db.session.flush()
+    db.session.rollback()
+
+
+def test_service_says_what_each_save_came_to(db, started):
+    assignment = started.assignment(started.alice, started.entries[0])
+    criteria = started.criteria
+    draft = sheets.SheetValues.of(assignment.sheet, criteria)
+    complete = sheets.SheetValues(
+        scores={c.id: 5 for c in criteria}, comments=draft.comments, overall_comment=draft.overall_comment
+    )
+    revised = sheets.SheetValues(
+        scores={c.id: 6 for c in criteria}, comments=draft.comments, overall_comment=draft.overall_comment
+    )
+
+    outcomes = [
+        sheets.save_sheet(assignment, draft, 1, False, started.alice),
+        sheets.save_sheet(assignment, complete, 1, False, started.alice),
+        sheets.save_sheet(assignment, complete, 2, True, started.alice),
+        sheets.save_sheet(assignment, revised, 3, True, started.alice),
+    ]
+
+    assert outcomes == [SheetSave.UNCHANGED, SheetSave.SAVED, SheetSave.SUBMITTED, SheetSave.REVISED]
     db.session.rollback()
 
 

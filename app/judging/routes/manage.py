@@ -372,32 +372,17 @@ def remind(edition_id: int):
     db.session.commit()
     if run.sent:
         flash(
-            _("Reminder sent to %(names)s.", names=", ".join(j.member.user.name for j in run.sent)),
-            "success",
+            _("Reminder sent to %(names)s.", names=", ".join(j.member.user.name for j in run.sent)), "success"
         )
     else:
         flash(_("No reminder sent."), "info")
     if run.recently_reminded:
-        flash(
-            _(
-                "Skipped, already reminded in the last 24 hours: %(names)s.",
-                names=", ".join(
-                    _(
-                        "%(name)s (%(when)s)",
-                        name=j.member.user.name,
-                        when=local_datetime(j.member.last_reminded_at),
-                    )
-                    for j in run.recently_reminded
-                ),
-            ),
-            "warning",
+        names = ", ".join(
+            _("%(name)s (%(when)s)", name=j.member.user.name, when=local_datetime(j.member.last_reminded_at))
+            for j in run.recently_reminded
         )
+        flash(_("Skipped, already reminded in the last 24 hours: %(names)s.", names=names), "warning")
     if run.nothing_due:
-        flash(
-            _(
-                "Skipped, nothing outstanding: %(names)s.",
-                names=", ".join(j.member.user.name for j in run.nothing_due),
-            ),
-            "info",
-        )
+        names = ", ".join(j.member.user.name for j in run.nothing_due)
+        flash(_("Skipped, nothing outstanding: %(names)s.", names=names), "info")
     return redirect(url_for(".progress", edition_id=edition.id))
