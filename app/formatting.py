@@ -1,6 +1,7 @@
-"""Template filters: dates in the prize's own time zone, countries, amounts."""
+"""Template filters: dates in the prize's own time zone, countries, amounts, scores."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
@@ -66,6 +67,14 @@ def euro(value: int | None) -> str:
     return f"€{value:,}".replace(",", "\u202f")
 
 
+def format_score(value: Decimal | float | int | None) -> str:
+    """'7', '7.5', '' for no score: scores without trailing zeros."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).normalize()
+    return f"{number:f}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
@@ -73,5 +82,6 @@ def register(app: Flask) -> None:
         time_left=time_left,
         country=country_name,
         euro=euro,
+        score=format_score,
     )
     app.jinja_env.globals.update(now=utcnow, status_label=status_label)

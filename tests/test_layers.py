@@ -117,7 +117,6 @@ KNOWN = {
     ("contests/services.py", "app.ranking.models"),
     ("contests/services.py", "app.submissions.enums"),
     ("contests/services.py", "app.submissions.models"),
-    ("judging/services.py", "app.judging.forms"),
     ("ranking/services.py", "app.certificates.models"),
     ("ranking/services.py", "app.results.models"),
     ("ranking/services.py", "app.certificates.services"),

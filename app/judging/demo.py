@@ -19,9 +19,10 @@ from app.auth.enums import Role
 from app.auth.models import User
 from app.contests.models import Criterion, Edition
 from app.extensions import db
-from app.judging import services
+from app.judging.conflicts import excluded_pairs
 from app.judging.enums import SheetStatus
 from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
+from app.judging.queries import eligible_entries, membership
 
 EDITION_2013 = "dosta-2013"
 EDITION_CURRENT = "dosta-2027"
@@ -61,7 +62,7 @@ def load_jury_demo() -> str:
         return ""
     parts = [_judge_2013(edition, jurors)]
     current = _edition(EDITION_CURRENT)
-    if current is not None and services.membership(current, jurors[0]) is None:
+    if current is not None and membership(current, jurors[0]) is None:
         _seat(current, jurors, added_at=current.submissions_open_at + timedelta(days=7))
         db.session.flush()
         parts.append(
@@ -97,8 +98,8 @@ def _judge_2013(edition: Edition, jurors: list[User]) -> str:
     rng = random.Random(2013)
     members = _seat(edition, jurors, added_at=edition.submissions_open_at + timedelta(days=30))
     db.session.flush()
-    entries = services.eligible_entries(edition)
-    excluded = services.excluded_pairs(members, entries)
+    entries = eligible_entries(edition)
+    excluded = excluded_pairs(members, entries)
     criteria = list(edition.criteria)
     levels = {
         entry.id: LAUREATE_LEVELS.get(entry.organisation.name) or rng.choice(OTHER_LEVELS)
@@ -117,12 +118,12 @@ def _judge_2013(edition: Edition, jurors: list[User]) -> str:
             if (user.id, entry.id) in excluded:
                 continue
             assigned_at = judging_starts
-            item = Assignment(application_id=entry.id, juror=user, created_at=assigned_at)
-            db.session.add(item)
+            assignment = Assignment(application_id=entry.id, juror=user, created_at=assigned_at)
+            db.session.add(assignment)
             if user is recusing and entry is recused_entry:
                 declared_at = assigned_at + timedelta(days=3)
-                item.recused_at = declared_at
-                item.recusal_reason = RECUSAL_REASON
+                assignment.recused_at = declared_at
+                assignment.recusal_reason = RECUSAL_REASON
                 db.session.add(
                     ConflictOfInterest(
                         juror_id=user.id,
@@ -137,7 +138,7 @@ def _judge_2013(edition: Edition, jurors: list[User]) -> str:
             points = _points(rng, levels[entry.id] + offset, criteria, balanced=laureate)
             submitted_at = assigned_at + timedelta(days=rng.randint(5, 45), hours=rng.randint(8, 20))
             sheet = ScoreSheet(
-                assignment=item,
+                assignment=assignment,
                 status=SheetStatus.SUBMITTED,
                 overall_comment=OVERALL_COMMENTS.get(entry.organisation.name) or rng.choice(OTHER_COMMENTS),
                 created_at=submitted_at - timedelta(days=rng.randint(0, 4)),

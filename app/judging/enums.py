@@ -1,4 +1,4 @@
-"""Score sheets' states and what a save of one came to."""
+"""Score sheets' states, what a save of one came to, and the cells of the progress matrix."""
 
 import enum
 
@@ -15,3 +15,14 @@ class SheetSave(enum.StrEnum):
     SAVED = "saved"  # a draft
     SUBMITTED = "submitted"
     REVISED = "revised"  # a submitted sheet changed
+
+
+class Cell(enum.StrEnum):
+    """Where one juror stands on one entry, as the progress matrix and the assignments page show it."""
+
+    NOT_ASSIGNED = "not_assigned"
+    EXCLUDED = "excluded"  # a conflict of interest: the juror may not score the entry
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RECUSED = "recused"

@@ -22,17 +22,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import NumberInput
 
 from app.countries import member_state_choices
+from app.formatting import format_score
 
 COMMENT_MAX = 5000
 REASON_MAX = 2000
-
-
-def format_score(value: Decimal | float | int | None) -> str:
-    """'7', '7.5', '' for no score: scores without trailing zeros."""
-    if value is None:
-        return ""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}"
 
 
 class Scale:

@@ -156,12 +156,12 @@ def test_demo_juror1_sees_2013_entries_with_submitted_sheets(client, auth, db, d
     for reference in references:
         assert reference in html
     assert f"{len(references)} of {len(references)} submitted" in html
-    item = db.session.scalar(
+    assignment = db.session.scalar(
         select(Assignment)
         .join(Application)
         .where(Application.edition_id == ed.id, Assignment.juror.has(email="juror1@demo.test"))
     )
-    entry = page(client.get(f"/jury/entries/{item.id}"))
+    entry = page(client.get(f"/jury/entries/{assignment.id}"))
     assert "Judging has closed: this sheet is frozen." in entry
     assert "Submitted on" in entry
 
@@ -200,20 +200,19 @@ def test_demo_current_edition_can_be_judged_once_submissions_close(client, auth,
 
     auth.login("juror1@demo.test", DEMO_PASSWORD)
     dashboard = page(client.get("/jury"))
-    item = db.session.scalar(
+    assignment = db.session.scalar(
         select(Assignment)
         .join(Application)
         .where(Application.edition_id == current.id, Assignment.juror.has(email="juror1@demo.test"))
     )
     from tests.judging.helpers import post_sheet
 
-    response = post_sheet(auth, item, list(current.criteria), [8, 7, 9], submit=True)
+    response = post_sheet(auth, assignment, list(current.criteria), [8, 7, 9], submit=True)
 
     assert f"0 of {len(submitted)} submitted" in dashboard
     assert response.status_code == 302
-    assert (
-        db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == item.id)).status == "submitted"
-    )
+    sheet = db.session.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment.id))
+    assert sheet.status == "submitted"
 
 
 def test_load_jury_demo_without_the_demo_data_does_nothing(db):

@@ -17,12 +17,12 @@ def build(make, db, entries: int):
         application = make.application(edition_=edition, status="eligible")
         make.attachment(application)
         for juror in jurors:
-            item = make.assignment(application, juror)
-            first = first or item
+            assignment = make.assignment(application, juror)
+            first = first or assignment
             if n % 3 == 0:
-                make.score_sheet(item)
+                make.score_sheet(assignment)
             elif n % 3 == 1:
-                make.score_sheet(item, [1, None, 2], status="draft")
+                make.score_sheet(assignment, [1, None, 2], status="draft")
     make.application(edition_=edition, status="submitted")
     db.session.commit()
     return edition, organiser, jurors, first

@@ -8,7 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db import utcnow
-from app.judging import services
+from app.judging import sheets
+from app.judging.enums import SheetSave
 from app.judging.models import ConflictOfInterest, ScoreSheet
 from tests.judging.helpers import entry_url, page, post_sheet, sheet_form, snapshot, version_on
 
@@ -203,22 +204,22 @@ def test_stale_version_refused_showing_what_changed_and_keeping_the_earlier_save
 
 def test_race_lost_at_write_time_is_a_conflict_not_a_500(client, auth, started, db, monkeypatch):
     assignment = started.assignment(started.alice, started.entries[0])
-    save = services.save_sheet
+    save = sheets.save_sheet
 
     calls = []
 
-    def another_tab_wins(item, *args, **kwargs):
-        calls.append(item.sheet.version)
+    def another_tab_wins(assignment, *args, **kwargs):
+        calls.append(assignment.sheet.version)
         # Another request commits between this one's version check and its write.
         db.session.execute(
             update(ScoreSheet)
-            .where(ScoreSheet.id == item.sheet.id)
+            .where(ScoreSheet.id == assignment.sheet.id)
             .values(version=ScoreSheet.version + 1)
             .execution_options(synchronize_session=False)
         )
-        return save(item, *args, **kwargs)
+        return save(assignment, *args, **kwargs)
 
-    monkeypatch.setattr(services, "save_sheet", another_tab_wins)
+    monkeypatch.setattr(sheets, "save_sheet", another_tab_wins)
 
     response = post_sheet(auth, assignment, started.criteria, [9, 9, 9], version="1")
 
@@ -230,19 +231,41 @@ def test_race_lost_at_write_time_is_a_conflict_not_a_500(client, auth, started, 
 
 
 def test_service_raises_stale_data_when_the_row_moved(db, started):
-    item = started.assignment(started.alice, started.entries[0])
-    sent = services.SheetValues.of(item.sheet, started.criteria)
+    assignment = started.assignment(started.alice, started.entries[0])
+    sent = sheets.SheetValues.of(assignment.sheet, started.criteria)
     sent.scores[started.criteria[0].id] = 9
     db.session.execute(
         update(ScoreSheet)
-        .where(ScoreSheet.id == item.sheet.id)
+        .where(ScoreSheet.id == assignment.sheet.id)
         .values(version=7)
         .execution_options(synchronize_session=False)
     )
 
     with pytest.raises(StaleDataError):
-        services.save_sheet(item, sent, 1, False, started.alice)
+        sheets.save_sheet(assignment, sent, 1, False, started.alice)
         db.session.flush()
+    db.session.rollback()
+
+
+def test_service_says_what_each_save_came_to(db, started):
+    assignment = started.assignment(started.alice, started.entries[0])
+    criteria = started.criteria
+    draft = sheets.SheetValues.of(assignment.sheet, criteria)
+    complete = sheets.SheetValues(
+        scores={c.id: 5 for c in criteria}, comments=draft.comments, overall_comment=draft.overall_comment
+    )
+    revised = sheets.SheetValues(
+        scores={c.id: 6 for c in criteria}, comments=draft.comments, overall_comment=draft.overall_comment
+    )
+
+    outcomes = [
+        sheets.save_sheet(assignment, draft, 1, False, started.alice),
+        sheets.save_sheet(assignment, complete, 1, False, started.alice),
+        sheets.save_sheet(assignment, complete, 2, True, started.alice),
+        sheets.save_sheet(assignment, revised, 3, True, started.alice),
+    ]
+
+    assert outcomes == [SheetSave.UNCHANGED, SheetSave.SAVED, SheetSave.SUBMITTED, SheetSave.REVISED]
     db.session.rollback()
 
 

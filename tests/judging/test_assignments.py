@@ -143,9 +143,9 @@ def test_manual_add_and_remove(client, auth, db, unassigned):
         f"{url}/add", {"juror_id": str(jurors[0].id), "application_id": str(entries[2].id)}, form_url=url
     )
     assert pairs(db) == {(jurors[0].id, entries[2].id)}
-    item = db.session.scalar(select(Assignment))
+    assignment = db.session.scalar(select(Assignment))
 
-    auth.post(f"{url}/{item.id}/remove", form_url=url)
+    auth.post(f"{url}/{assignment.id}/remove", form_url=url)
     assert pairs(db) == set()
     assert "no longer scores" in page(client.get(url))
 
@@ -184,12 +184,12 @@ def test_manual_add_of_a_non_member_or_unscreened_entry_is_refused(client, auth,
 
 def test_remove_assignment_with_submitted_sheet_is_refused(client, auth, db, make, unassigned):
     edition, organiser, jurors, entries = unassigned
-    item = make.assignment(entries[2], jurors[0])
-    make.score_sheet(item)
+    assignment = make.assignment(entries[2], jurors[0])
+    make.score_sheet(assignment)
     db.session.commit()
     auth.login(organiser.email)
 
-    auth.post(f"{assignments_url(edition)}/{item.id}/remove", form_url=assignments_url(edition))
+    auth.post(f"{assignments_url(edition)}/{assignment.id}/remove", form_url=assignments_url(edition))
 
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 1
     assert "the assignment stays" in page(client.get(assignments_url(edition)))

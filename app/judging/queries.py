@@ -1,0 +1,286 @@
+"""What the jury's pages read: the applications to screen, the jury, the assignments, and the juror's work.
+
+Reads only: nothing here changes the session. Each list has a fixed order (stated per function) and loads
+what its page shows in a fixed number of queries, whatever the number of entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.auth.enums import Role
+from app.auth.models import User
+from app.contests.models import Edition
+from app.extensions import db
+from app.judging.enums import Cell, SheetStatus
+from app.judging.models import Assignment, JuryMember, ScoreSheet
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
+
+SCREENABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
+
+
+# --- Screening -------------------------------------------------------------------------------------------
+
+
+def screening_list(edition: Edition) -> list[Application]:
+    """The applications to screen: every submitted one, screened or not, by number."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.edition_id == edition.id, Application.status.in_(SCREENABLE))
+            .options(joinedload(Application.organisation))
+            .order_by(Application.number)
+        )
+    )
+
+
+def sheets_per_application(edition: Edition) -> dict[int, int]:
+    """How many score sheets (draft or submitted) each application of the edition has."""
+    rows = db.session.execute(
+        select(Assignment.application_id, func.count(ScoreSheet.id))
+        .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(Application.edition_id == edition.id)
+        .group_by(Assignment.application_id)
+    )
+    return {application_id: count for application_id, count in rows}
+
+
+def status_counts(edition: Edition) -> dict[str, int]:
+    """How many applications of the edition are in each status, by the status's value."""
+    rows = db.session.execute(
+        select(Application.status, func.count())
+        .where(Application.edition_id == edition.id)
+        .group_by(Application.status)
+    )
+    return {str(status): count for status, count in rows}
+
+
+def applicant_emails(application: Application) -> list[str]:
+    """The addresses of the applying organisation's active applicant accounts, oldest account first."""
+    return list(
+        db.session.scalars(
+            select(User.email)
+            .where(
+                User.organisation_id == application.organisation_id,
+                User.role == Role.APPLICANT,
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def organiser_emails() -> list[str]:
+    """The addresses of the active organisers, oldest account first."""
+    return list(
+        db.session.scalars(
+            select(User.email).where(User.role == Role.ORGANISER, User.active.is_(True)).order_by(User.id)
+        )
+    )
+
+
+# --- The jury and its assignments ------------------------------------------------------------------------
+
+
+def jury(edition: Edition) -> list[JuryMember]:
+    """The jurors of the edition, the chair first, then by name."""
+    return list(
+        db.session.scalars(
+            select(JuryMember)
+            .join(User, User.id == JuryMember.user_id)
+            .where(JuryMember.edition_id == edition.id)
+            .options(contains_eager(JuryMember.user))
+            .order_by(JuryMember.is_chair.desc(), User.name, User.id)
+        )
+    )
+
+
+def membership(edition: Edition, user: User) -> JuryMember | None:
+    """The user's seat on the edition's jury, if they have one."""
+    return db.session.scalar(
+        select(JuryMember).where(JuryMember.edition_id == edition.id, JuryMember.user_id == user.id)
+    )
+
+
+def eligible_entries(edition: Edition) -> list[Application]:
+    """The entries the jury scores: the edition's eligible applications, by number."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.edition_id == edition.id, Application.status == ApplicationStatus.ELIGIBLE)
+            .options(joinedload(Application.organisation))
+            .order_by(Application.number)
+        )
+    )
+
+
+def edition_assignments(edition: Edition) -> list[Assignment]:
+    """Every assignment of the edition, with its sheet (scores not loaded)."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Application.edition_id == edition.id)
+            .options(selectinload(Assignment.sheet).load_only(ScoreSheet.status, ScoreSheet.assignment_id))
+        )
+    )
+
+
+def member_assignments(member: JuryMember) -> list[Assignment]:
+    """Every assignment of the juror in the member's edition, whatever the entry's status, with its sheet."""
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(Assignment.juror_id == member.user_id, Application.edition_id == member.edition_id)
+            .options(selectinload(Assignment.sheet))
+        )
+    )
+
+
+def cell_of(assignment: Assignment) -> Cell:
+    """What became of an assignment: recused, not started, a draft or a submitted sheet."""
+    if assignment.is_recused:
+        return Cell.RECUSED
+    if assignment.sheet is None:
+        return Cell.NOT_STARTED
+    return Cell.SUBMITTED if assignment.sheet.status == SheetStatus.SUBMITTED else Cell.DRAFT
+
+
+# --- The juror's side ------------------------------------------------------------------------------------
+
+
+@dataclass
+class EditionWork:
+    """One edition a juror judges: their live assignments, by entry number, and where they stand."""
+
+    member: JuryMember
+    assignments: list[Assignment]
+    recused: list[Assignment]
+
+    @property
+    def edition(self) -> Edition:
+        return self.member.edition
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for a in self.assignments if cell_of(a) == Cell.SUBMITTED)
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.assignments) - self.submitted
+
+    @property
+    def next_to_score(self) -> Assignment | None:
+        return next((a for a in self.assignments if cell_of(a) != Cell.SUBMITTED), None)
+
+
+def juror_work(user: User) -> list[EditionWork]:
+    """Every edition the juror judges, the newest first, with their assignments on eligible entries."""
+    members = list(
+        db.session.scalars(
+            select(JuryMember)
+            .join(Edition, Edition.id == JuryMember.edition_id)
+            .where(JuryMember.user_id == user.id)
+            .options(contains_eager(JuryMember.edition))
+            .order_by(Edition.year.desc(), Edition.id.desc())
+        )
+    )
+    assignments = db.session.scalars(
+        select(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(
+            Assignment.juror_id == user.id,
+            Application.edition_id.in_([m.edition_id for m in members]),
+            Application.status == ApplicationStatus.ELIGIBLE,
+        )
+        .options(
+            contains_eager(Assignment.application).joinedload(Application.organisation),
+            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
+        )
+        .order_by(Application.number)
+    ).all()
+    work = {m.edition_id: EditionWork(member=m, assignments=[], recused=[]) for m in members}
+    for assignment in assignments:
+        edition_work = work[assignment.application.edition_id]
+        (edition_work.recused if assignment.is_recused else edition_work.assignments).append(assignment)
+    return list(work.values())
+
+
+def entry_assignment(assignment_id: int) -> Assignment | None:
+    """An assignment with everything its entry page shows, in a fixed number of queries."""
+    application = joinedload(Assignment.application)
+    return db.session.scalar(
+        select(Assignment)
+        .where(Assignment.id == assignment_id)
+        .options(
+            application.joinedload(Application.organisation),
+            application.joinedload(Application.edition).selectinload(Edition.criteria),
+            application.selectinload(Application.answers),
+            application.selectinload(Application.attachments),
+            selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
+        )
+    )
+
+
+@dataclass
+class Neighbours:
+    position: int
+    total: int
+    previous: Assignment | None
+    next: Assignment | None
+
+
+def neighbours(assignment: Assignment) -> Neighbours:
+    """Where the entry sits in the juror's list of the edition, to move to the previous and next one."""
+    siblings = list(
+        db.session.scalars(
+            select(Assignment)
+            .join(Application, Application.id == Assignment.application_id)
+            .where(
+                Assignment.juror_id == assignment.juror_id,
+                Assignment.recused_at.is_(None),
+                Application.edition_id == assignment.application.edition_id,
+                Application.status == ApplicationStatus.ELIGIBLE,
+            )
+            .options(contains_eager(Assignment.application))
+            .order_by(Application.number)
+        )
+    )
+    ids = [s.id for s in siblings]
+    if assignment.id not in ids:
+        return Neighbours(0, len(ids), None, None)
+    index = ids.index(assignment.id)
+    return Neighbours(
+        position=index + 1,
+        total=len(ids),
+        previous=siblings[index - 1] if index > 0 else None,
+        next=siblings[index + 1] if index + 1 < len(siblings) else None,
+    )
+
+
+def fellow_sheets(assignment: Assignment) -> list[ScoreSheet]:
+    """The other jurors' submitted sheets on the same entry (only ever shown once judging has closed)."""
+    return list(
+        db.session.scalars(
+            select(ScoreSheet)
+            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+            .join(User, User.id == Assignment.juror_id)
+            .where(
+                Assignment.application_id == assignment.application_id,
+                Assignment.id != assignment.id,
+                Assignment.recused_at.is_(None),
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+            .options(
+                contains_eager(ScoreSheet.assignment).contains_eager(Assignment.juror),
+                selectinload(ScoreSheet.scores),
+            )
+            .order_by(User.name)
+        )
+    )
