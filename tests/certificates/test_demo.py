@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from app.certificates.demo import load_certificates_demo
+from app.certificates.enums import CertificateLanguage
 from tests.certificates.helpers import (
     build_published,
     stored_bytes,
@@ -21,7 +22,7 @@ def test_load_certificates_demo_issues_the_2013_laureates_in_both_languages(app,
 
     assert summary == "3 certificates"
     certificate = published.certificate_of("obrnice")
-    assert certificate.language == "both"
+    assert certificate.language == CertificateLanguage.BOTH
     assert certificate.issued_at == published_at
     assert certificate.content["verification_url"].startswith(app.config["PUBLIC_BASE_URL"] + "/verify/")
     text = " ".join(text_of(stored_bytes(certificate)).split())

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.certificates.enums import CertificateKind
 from app.certificates.files import CertificateFileProblem, file_problem, path_of, pending_files, stored_pdf
 from app.certificates.issue import issue_certificates
 from app.certificates.models import Certificate
@@ -88,7 +89,7 @@ def test_issue_certificates_failed_commit_leaves_no_file(app, published, db):
         Certificate(
             edition_id=published.edition.id,
             organisation_id=published.organisations["obrnice"].id,
-            kind="award",  # a second award certificate: the unique constraint refuses it
+            kind=CertificateKind.AWARD,  # a second award certificate: the unique constraint refuses it
             file_name="x.pdf",
             sha256="0" * 64,
         )

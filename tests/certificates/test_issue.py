@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.certificates.content import download_name
+from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.issue import issue_certificates, issue_problems, public_url, revoke_certificate
 from app.certificates.models import Certificate
 from app.certificates.pdf import sha256_hex
@@ -33,9 +34,9 @@ def test_issue_certificates_one_per_laureate_joint_laureates_each_get_theirs(pub
         (c.content["organisation_name"], c.kind, c.content["place"], c.content["joint"]) for c in certificates
     ]
     assert said == [
-        ("Obrnice", "award", 1, False),
-        ("Kocaeli", "award", 2, True),
-        ("Ηράκλειο", "award", 2, True),
+        ("Obrnice", CertificateKind.AWARD, 1, False),
+        ("Kocaeli", CertificateKind.AWARD, 2, True),
+        ("Ηράκλειο", CertificateKind.AWARD, 2, True),
     ]
 
 
@@ -56,7 +57,7 @@ def test_issue_certificates_text_layer_holds_the_organisation_name(issued):
 def test_issue_certificates_participation_for_eligible_non_laureates_only(published):
     certificates = issue_certificates(published.edition, participation=True)
 
-    participation = [c for c in certificates if c.kind == "participation"]
+    participation = [c for c in certificates if c.kind == CertificateKind.PARTICIPATION]
     assert [c.content["organisation_name"] for c in participation] == ["Jyväskylä"]
     assert participation[0].application_id == published.applications["taking_part"].id
     assert participation[0].award_id is None
@@ -67,7 +68,7 @@ def test_issue_certificates_participation_for_eligible_non_laureates_only(publis
 def test_issue_certificates_without_participation_issues_awards_only(published):
     certificates = issue_certificates(published.edition, participation=False)
 
-    assert {c.kind for c in certificates} == {"award"}
+    assert {c.kind for c in certificates} == {CertificateKind.AWARD}
     assert len(certificates) == 3
 
 
@@ -126,7 +127,7 @@ def test_issue_problems_before_publication_and_without_awards(app, make, db):
 
 
 def test_issue_certificates_content_snapshot_from_the_records(published):
-    issue_certificates(published.edition, language="both")
+    issue_certificates(published.edition, language=CertificateLanguage.BOTH)
     certificate = published.certificate_of("obrnice")
 
     content = certificate.content
@@ -144,14 +145,14 @@ def test_issue_certificates_content_snapshot_from_the_records(published):
     assert content["language"] == "both"
     assert content["verification_code"] == certificate.verification_code
     assert content["verification_url"] == f"http://localhost/verify/{certificate.verification_code}"
-    assert certificate.language == "both"
+    assert certificate.language == CertificateLanguage.BOTH
     assert certificate.application_id == published.applications["obrnice"].id
     assert certificate.award_id is not None
     assert certificate.file_name == f"{published.edition.slug}/{certificate.verification_code}.pdf"
 
 
 def test_issue_certificates_default_signatories_name_no_one(published):
-    issue_certificates(published.edition, language="fr")
+    issue_certificates(published.edition, language=CertificateLanguage.FRENCH)
 
     assert published.certificate_of("obrnice").content["signatories"] == [
         ["", "Président du Congrès des pouvoirs locaux et régionaux"],
@@ -187,7 +188,9 @@ def test_public_url_outside_a_request_uses_public_base_url(app):
 
 
 def test_issue_certificates_records_an_audit_event(published, db):
-    certificates = issue_certificates(published.edition, language="fr", actor=published.organiser)
+    certificates = issue_certificates(
+        published.edition, language=CertificateLanguage.FRENCH, actor=published.organiser
+    )
 
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificates.issued"))
     assert event.actor_id == published.organiser.id
@@ -258,7 +261,7 @@ def test_reissue_keeps_the_code_and_replaces_the_file(issued, db):
     )
     later = utcnow() + timedelta(days=1)
 
-    issue_certificates(issued.edition, language="fr", now=later)
+    issue_certificates(issued.edition, language=CertificateLanguage.FRENCH, now=later)
     db.session.commit()
 
     after = issued.certificate_of("obrnice")
@@ -266,7 +269,7 @@ def test_reissue_keeps_the_code_and_replaces_the_file(issued, db):
     assert after.verification_code == code
     assert after.issued_at == issued_at
     assert after.reissued_at == later
-    assert after.language == "fr"
+    assert after.language == CertificateLanguage.FRENCH
     assert after.sha256 != old_sha
     assert stored_bytes(after) != old_bytes
     assert sha256_hex(stored_bytes(after)) == after.sha256
@@ -279,7 +282,7 @@ def test_reissue_rolled_back_keeps_the_previous_file(app, issued, db):
     old_sha, old_bytes = certificate.sha256, stored_bytes(certificate)
     files_before = certificate_files(app)
 
-    issue_certificates(issued.edition, language="fr")
+    issue_certificates(issued.edition, language=CertificateLanguage.FRENCH)
     db.session.rollback()
 
     certificate = issued.certificate_of("obrnice")
@@ -311,8 +314,8 @@ def test_reissue_keeps_earlier_participation_certificates(published, db):
     again = issue_certificates(published.edition, participation=False)
     db.session.commit()
 
-    assert {c.kind for c in again} == {"award"}
-    assert published.certificate_of("taking_part", "participation").reissued_at is None
+    assert {c.kind for c in again} == {CertificateKind.AWARD}
+    assert published.certificate_of("taking_part", CertificateKind.PARTICIPATION).reissued_at is None
 
 
 def test_revoke_certificate_records_when_and_audits(issued, db):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.certificates import issue, pdf
+from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import file_problem, path_of
 from app.certificates.issue import issue_certificates, revoke_certificate
 from app.certificates.models import Certificate
@@ -215,7 +216,7 @@ def test_download_participation_certificate_refused_to_other_users(client, auth,
     issue_certificates(issued.edition, participation=True)
     db.session.commit()
     email = issued.users["obrnice"].email if who == "other_laureate" else make.juror().email
-    certificate = issued.certificate_of("taking_part", kind="participation")
+    certificate = issued.certificate_of("taking_part", CertificateKind.PARTICIPATION)
     auth.login(email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -227,7 +228,7 @@ def test_download_participation_certificate_refused_to_other_users(client, auth,
 def test_download_participation_certificate_anonymous_is_sent_to_login(client, issued):
     issue_certificates(issued.edition, participation=True)
     db.session.commit()
-    code = issued.certificate_of("taking_part", kind="participation").verification_code
+    code = issued.certificate_of("taking_part", CertificateKind.PARTICIPATION).verification_code
 
     response = client.get(f"/certificates/{code}.pdf")
 
@@ -484,7 +485,7 @@ def test_reissue_by_organiser_keeps_the_codes(client, auth, issued):
         certificate = issued.certificate_of(key)
         assert certificate.verification_code == code
         assert certificate.reissued_at is not None
-        assert certificate.language == "both"
+        assert certificate.language == CertificateLanguage.BOTH
     assert "(3 of them reissued under their code)." in client.get(url).get_data(as_text=True)
 
 
