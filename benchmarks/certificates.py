@@ -48,8 +48,9 @@ warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", Deprecatio
 from pypdf import PdfReader  # noqa: E402
 from weasyprint.text import ffi  # noqa: E402
 
-from app.certificates import pdf, stamp  # noqa: E402
-from app.certificates.pdf import CertificateContent, render_certificates, render_reference  # noqa: E402
+from app.certificates import overlay, pdf, stamp  # noqa: E402
+from app.certificates.content import CertificateContent  # noqa: E402
+from app.certificates.pdf import render_certificates, render_reference  # noqa: E402
 
 NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
 LANGUAGES = ("en", "fr", "both")
@@ -108,7 +109,7 @@ def characters(pdf_bytes: bytes) -> Counter:
 def forget_batch_state() -> None:
     """Start the batch cold: no fixed layer laid out, no text shaped."""
     pdf._fixed_layers.clear()
-    setter = stamp.setter()
+    setter = overlay.setter()
     setter.glyphs.cache_clear()
     setter.lines.cache_clear()
 

@@ -134,7 +134,7 @@ class World:
 
 @pytest.fixture
 def world(app, db, make):
-    from app.certificates.services import issue_certificates
+    from app.certificates.issue import issue_certificates
 
     owner = make.applicant(email="owner@example.test")
     other = make.applicant(email="other@example.test")

@@ -23,7 +23,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results")
 INFRASTRUCTURE = ("db", "extensions", "formatting", "mail", "links", "countries", "web", "audit")
 ASSEMBLY = ("__init__", "permissions", "cli", "demo", "demo_data")
-PURE = ("ranking/scoring.py", "judging/allocation.py")
+PURE = ("ranking/scoring.py", "judging/allocation.py", "certificates/content.py")
 FRAMEWORKS = (
     "flask",
     "flask_babel",
@@ -119,7 +119,7 @@ KNOWN = {
     ("contests/services.py", "app.submissions.models"),
     ("ranking/services.py", "app.certificates.models"),
     ("ranking/services.py", "app.results.models"),
-    ("ranking/services.py", "app.certificates.services"),
+    ("ranking/services.py", "app.certificates.issue"),
     ("submissions/services.py", "app.judging.models"),
     ("submissions/services.py", "app.ranking.enums"),
     ("submissions/services.py", "app.ranking.models"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.certificates.services import issue_certificates
+from app.certificates.issue import issue_certificates
 from app.contests.models import Edition
 from app.extensions import db
 

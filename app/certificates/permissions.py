@@ -5,10 +5,12 @@ Named questions asked by routes and, through the `can` namespace (app/permission
 
 from app.auth.permissions import belongs_to_organisation, is_organiser
 from app.certificates.enums import CertificateKind
+from app.contests.permissions import can_manage_edition
 
 __all__ = [
     "can_download_certificate",
     "can_issue_certificates",
+    "can_manage_certificate",
     "can_revoke_certificate",
 ]
 
@@ -28,6 +30,11 @@ def can_download_certificate(user, certificate) -> bool:
 def can_issue_certificates(user, edition) -> bool:
     """Organisers issue and reissue an edition's certificates once its results are public."""
     return is_organiser(user) and (edition.is_published or edition.archived)
+
+
+def can_manage_certificate(user, certificate) -> bool:
+    """Whoever manages the certificate's edition sees it in the organisers' list and opens its pages."""
+    return can_manage_edition(user, certificate.edition)
 
 
 def can_revoke_certificate(user, certificate) -> bool:

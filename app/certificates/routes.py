@@ -11,25 +11,30 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import permissions
-from app.certificates import services
+from app import permissions as can
+from app.certificates.archive import zip_certificates
+from app.certificates.content import content_of, distinction, distinction_label, download_name, place_text
+from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
 from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, VerifyForm
+from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate
 from app.certificates.models import Certificate
-from app.certificates.pdf import distinction, place_text
+from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
 from app.contests.services import results_are_public
 from app.extensions import db, limiter, login_manager
 from app.results.models import PublicationPlan
+from app.web import load_or_404
 
 bp = Blueprint("certificates", __name__)
 
-# Codes are 144 random bits: the limit keeps the page cheap, guessing was never an option anyway.
+# Codes are 128 random bits: the limit keeps the page cheap, guessing was never an option anyway.
 VERIFY_LIMIT = "120 per minute"
 
 
 def _public_certificate(code: str) -> Certificate:
     """The certificate with this code if its edition's results are public; 404 otherwise, for everyone."""
-    certificate = services.certificate_by_code(code)
+    certificate = certificate_by_code(code)
     if certificate is None or not results_are_public(certificate.edition):
         abort(404)
     return certificate
@@ -66,12 +71,12 @@ def verify_form():
 @bp.get("/verify/<code>")
 @limiter.limit(VERIFY_LIMIT)
 def verify(code: str):
-    certificate = services.certificate_by_code(code)
+    certificate = certificate_by_code(code)
     if certificate is None or not results_are_public(certificate.edition):
         # The same page for every unknown code, whatever it looks like: nothing to learn from it.
         form = VerifyForm(formdata=None)
         return render_template("certificates/verify_form.html", form=form, unknown=True), 404
-    content = services.content_of(certificate)
+    content = content_of(certificate)
     language = _page_language()
     return render_template(
         "certificates/verify.html",
@@ -95,22 +100,22 @@ def _unavailable(certificate: Certificate, reason: str, status: int):
 @bp.get("/certificates/<code>.pdf")
 def download(code: str):
     certificate = _public_certificate(code)
-    if not permissions.can_download_certificate(current_user, certificate):
+    if not can.can_download_certificate(current_user, certificate):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
         abort(403)
     if certificate.revoked_at is not None:
         return _unavailable(certificate, "revoked", 410)
     try:
-        data = services.stored_pdf(certificate)
-    except services.CertificateFileProblem as problem:
+        data = stored_pdf(certificate)
+    except CertificateFileProblem as problem:
         return _unavailable(certificate, problem.reason, 409 if problem.reason == "altered" else 410)
     # The bytes just checked are the bytes sent: never rendered again, never read twice.
     response = send_file(
         io.BytesIO(data),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=services.download_name(certificate),
+        download_name=download_name(certificate),
         etag=certificate.sha256,
         max_age=0,
     )
@@ -122,58 +127,52 @@ def download(code: str):
 # --- The organisers' list ----------------------------------------------------------------------------------
 
 
-def _edition_for_organiser(edition_id: int) -> Edition:
-    edition = db.get_or_404(Edition, edition_id)
-    if not permissions.can_manage_edition(current_user, edition):
-        abort(403)
-    return edition
-
-
 def _issue_form(edition: Edition, certificates: list[Certificate]) -> IssueForm:
     """Pre-filled with the choices of the publication, or of the certificates already issued."""
     plan = db.session.get(PublicationPlan, edition.id)
-    language = certificates[0].language if certificates else (plan.certificate_language if plan else "en")
-    participation = any(c.kind == services.KIND_PARTICIPATION for c in certificates) or bool(
+    if certificates:
+        language = certificates[0].language
+    else:
+        language = plan.certificate_language if plan else CertificateLanguage.ENGLISH
+    participation = any(c.kind == CertificateKind.PARTICIPATION for c in certificates) or bool(
         plan and plan.participation_certificates
     )
     return IssueForm(formdata=None, language=language, participation=participation)
 
 
 def _render_list(edition: Edition, form: IssueForm | None = None, status: int = 200):
-    certificates = services.edition_certificates(edition)
+    certificates = edition_certificates(edition)
     return render_template(
         "certificates/edition_list.html",
         edition=edition,
         certificates=certificates,
-        file_problems={c.id: services.file_problem(c) for c in certificates},
-        counts=services.issue_counts(edition),
-        problems=services.issue_problems(edition),
+        file_problems={c.id: file_problem(c) for c in certificates},
+        counts=issue_counts(edition),
+        problems=issue_problems(edition),
         form=form or _issue_form(edition, certificates),
         language_labels=LANGUAGE_LABELS,
-        label=functools.partial(services.distinction_label, language=_page_language()),
+        label=functools.partial(distinction_label, language=_page_language()),
     ), status
 
 
 @bp.get("/manage/editions/<int:edition_id>/certificates")
 @login_required
 def edition_list(edition_id: int):
-    return _render_list(_edition_for_organiser(edition_id))
+    return _render_list(load_or_404(Edition, edition_id, can.can_manage_edition))
 
 
 @bp.post("/manage/editions/<int:edition_id>/certificates")
 @login_required
 def issue(edition_id: int):
-    edition = db.get_or_404(Edition, edition_id)
-    if not permissions.can_issue_certificates(current_user, edition):
-        abort(403)
+    edition = load_or_404(Edition, edition_id, can.can_issue_certificates)
     form = IssueForm()
     if not form.validate():
         return _render_list(edition, form, 400)
-    if problems := services.issue_problems(edition):
+    if problems := issue_problems(edition):
         for problem in problems:
             flash(problem, "error")
         return _render_list(edition, form, 409)
-    certificates = services.issue_certificates(
+    certificates = issue_certificates(
         edition, participation=form.participation.data, language=form.language.data, actor=current_user
     )
     db.session.commit()
@@ -189,8 +188,8 @@ def issue(edition_id: int):
 @bp.get("/manage/editions/<int:edition_id>/certificates.zip")
 @login_required
 def zip(edition_id: int):  # noqa: A001  (the endpoint's name: certificates.zip)
-    edition = _edition_for_organiser(edition_id)
-    archive = services.zip_certificates(services.edition_certificates(edition))
+    edition = load_or_404(Edition, edition_id, can.can_manage_edition)
+    archive = zip_certificates(edition_certificates(edition))
     response = send_file(
         archive.file,
         mimetype="application/zip",
@@ -206,18 +205,16 @@ def zip(edition_id: int):  # noqa: A001  (the endpoint's name: certificates.zip)
 @bp.route("/manage/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(certificate_id: int):
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if not permissions.can_manage_edition(current_user, certificate.edition):
-        abort(403)
+    certificate = load_or_404(Certificate, certificate_id, can.can_manage_certificate)
     back = url_for(".edition_list", edition_id=certificate.edition_id)
     if certificate.revoked_at is not None:
         flash(_("This certificate is already revoked."), "info")
         return redirect(back)
-    if not permissions.can_revoke_certificate(current_user, certificate):
+    if not can.can_revoke_certificate(current_user, certificate):
         abort(403)
     form = RevokeForm()
     if form.validate_on_submit():
-        services.revoke_certificate(certificate, actor=current_user)
+        revoke_certificate(certificate, actor=current_user)
         db.session.commit()
         flash(
             _(

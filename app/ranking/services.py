@@ -741,7 +741,7 @@ def _issue_certificates(
 ) -> list[Certificate]:
     # Imported here: the certificates domain builds on the awards, not the other way round. Its files are
     # staged until our commit moves them into place; a rollback deletes them.
-    from app.certificates.services import issue_certificates
+    from app.certificates.issue import issue_certificates
 
     return list(
         issue_certificates(edition, participation=participation, language=language, now=now, actor=actor)

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app import permissions
-from app.certificates.services import certificates_for_organisation, distinction_label
+from app.certificates.content import distinction_label
+from app.certificates.queries import certificates_for_organisation
 from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.countries import country_name, is_member_state

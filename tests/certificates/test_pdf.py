@@ -2,12 +2,10 @@
 
 import dataclasses
 import http.server
-import io
 import re
 import subprocess
 import sys
 import threading
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,69 +14,20 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from app.certificates import pdf
+from app.certificates.content import CertificateContent
 from app.certificates.pdf import (
     ASSETS_DIR,
     AssetFetcher,
     AssetRefused,
-    CertificateContent,
     certificate_html,
-    distinction,
-    format_date,
-    ordinal,
-    place_text,
     render_certificate,
     render_certificates,
     sha256_hex,
 )
+from tests.certificates.helpers import lines_of, make_content, read, squeezed, text_of
 
 NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
 SHIPPED_FONTS = {"Certificate-Serif", "Certificate-Serif-Bold", "Certificate-Serif-Italic"}
-
-
-def make_content(**overrides) -> CertificateContent:
-    values = {
-        "kind": "award",
-        "language": "en",
-        "prize_name": "Dosta!-Congress Prize for Municipalities",
-        "edition_name": "4th Dosta!-Congress Prize for Municipalities",
-        "edition_year": 2013,
-        "place": 1,
-        "joint": False,
-        "special_mention": False,
-        "organisation_name": "Obrnice",
-        "organisation_kind": "municipality",
-        "country_name": "Czech Republic",
-        "country_name_fr": "République tchèque",
-        "project_title": "Community life in Obrnice – an integrated approach",
-        "reference": "DOSTA-2013-001",
-        "ceremony_date": date(2013, 10, 30),
-        "ceremony_place": "Strasbourg",
-        "signatories": (("Demo President", "President of the Congress"), ("Demo Chair", "Chair of the Jury")),
-        "verification_code": "q3Zx7mB2rT9kLp0aWc4dYh1e",
-        "verification_url": "https://prizejury.example.org/verify/q3Zx7mB2rT9kLp0aWc4dYh1e",
-        "issued_at": datetime(2013, 10, 30, 12, 0, tzinfo=UTC),
-    }
-    values.update(overrides)
-    return CertificateContent(**values)
-
-
-def read(pdf_bytes: bytes) -> PdfReader:
-    return PdfReader(io.BytesIO(pdf_bytes))
-
-
-def text_of(pdf_bytes: bytes) -> str:
-    return "\n".join(page.extract_text() for page in read(pdf_bytes).pages)
-
-
-def lines_of(pdf_bytes: bytes) -> list[str]:
-    """The text layer as the pieces a reader sees: lines, and columns within a line (the footer)."""
-    return [
-        cell
-        for page in read(pdf_bytes).pages
-        for line in page.extract_text(extraction_mode="layout").splitlines()
-        for cell in re.split(r" {3,}", line.strip())
-        if cell
-    ]
 
 
 def words_of(pdf_bytes: bytes) -> str:
@@ -435,14 +384,9 @@ ASSET_URLS = {
 }
 
 
-# The municipality's name is set by stamp.py and never meets HTML; the prize, the edition and the
+# The municipality's name is set by overlay.py and never meets HTML; the prize, the edition and the
 # signatories are laid out by WeasyPrint in the fixed layer. Every one of them must stay harmless text.
 HOSTILE_FIELDS = ("organisation_name", "prize_name", "edition_name", "signatory")
-
-
-def squeezed(text: str) -> str:
-    """Text without white space: a long hostile string may wrap anywhere in its box."""
-    return "".join(text.split())
 
 
 def hostile(field: str, text: str) -> CertificateContent:
@@ -548,81 +492,6 @@ def test_asset_fetcher_serves_stylesheet_with_its_type():
     assert response.read() == (ASSETS_DIR / "certificate.css").read_bytes()
 
 
-@pytest.mark.parametrize(
-    ("overrides", "english", "french"),
-    [
-        ({}, "First Prize", "Premier prix"),
-        ({"joint": True}, "Joint First Prize", "Premier prix ex aequo"),
-        ({"place": 2, "joint": True}, "Joint Second Prize", "Deuxième prix ex aequo"),
-        ({"place": 3}, "Third Prize", "Troisième prix"),
-        ({"place": 4}, "4th Prize", "4e prix"),
-        ({"place": None, "special_mention": True}, "Special Mention", "Mention spéciale"),
-        (
-            {"kind": "participation", "place": None},
-            "Certificate of Participation",
-            "Certificat de participation",
-        ),
-    ],
-)
-def test_distinction_in_both_languages(overrides, english, french):
-    content = make_content(**overrides)
-
-    assert (distinction(content, "en"), distinction(content, "fr")) == (english, french)
-
-
-def test_place_text_ordinals():
-    assert [place_text(make_content(place=place), "en") for place in (1, 2, 3)] == [
-        "1st place",
-        "2nd place",
-        "3rd place",
-    ]
-    assert [place_text(make_content(place=place), "fr") for place in (1, 2, 3)] == [
-        "1er prix",
-        "2e prix",
-        "3e prix",
-    ]
-    assert place_text(make_content(joint=True), "fr") == "1er prix ex aequo"
-    assert place_text(make_content(place=None, special_mention=True), "en") is None
-
-
-def test_ordinal_english_teens_and_twenties():
-    assert [ordinal(number, "en") for number in (11, 12, 13, 21, 22, 23, 101, 111)] == [
-        "11th",
-        "12th",
-        "13th",
-        "21st",
-        "22nd",
-        "23rd",
-        "101st",
-        "111th",
-    ]
-
-
-def test_format_date_without_locale():
-    assert format_date(date(2013, 10, 30), "en") == "30 October 2013"
-    assert format_date(date(2017, 2, 1), "en") == "1 February 2017"
-    assert format_date(date(2013, 10, 30), "fr") == "30 octobre 2013"
-    assert format_date(date(2017, 8, 1), "fr") == "1er août 2017"
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"kind": "prize"},
-        {"language": "de"},
-        {"organisation_kind": "city"},
-        {"place": 0},
-        {"place": None},
-        {"place": 1, "special_mention": True},
-        {"kind": "participation"},
-        {"place": None, "special_mention": True, "joint": True},
-    ],
-)
-def test_certificate_content_rejects_inconsistent_values(overrides):
-    with pytest.raises(ValueError):
-        make_content(**overrides)
-
-
 def test_sha256_hex_known_value():
     assert sha256_hex(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -644,6 +513,8 @@ def test_pdf_module_imports_neither_flask_nor_sqlalchemy():
 
     assert result.stdout.split() == [
         "['app.certificates',",
+        "'app.certificates.content',",
+        "'app.certificates.overlay',",
         "'app.certificates.pdf',",
         "'app.certificates.qr',",
         "'app.certificates.stamp',",

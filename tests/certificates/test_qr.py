@@ -4,7 +4,7 @@ import segno
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.certificates import qr, stamp
+from app.certificates import overlay, qr
 
 URL_TEXT = st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126), min_size=0, max_size=120)
 
@@ -32,7 +32,7 @@ def test_matrix_of_a_micro_symbol_is_left_to_segno():
 
 def test_drawn_runs_cover_exactly_the_dark_modules():
     url = "https://prizejury.example.org/verify/q3Zx7mB2rT9kLp0aWc4dYh1e"
-    size, runs = stamp._qr_modules(url)
+    size, runs = overlay._qr_modules(url)
 
     drawn = [[0] * size for _ in range(size)]
     for row, column, length in runs:

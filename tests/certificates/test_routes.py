@@ -12,11 +12,15 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.certificates import pdf, services
+from app.certificates import issue, pdf
+from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.certificates.files import file_problem, path_of
+from app.certificates.issue import issue_certificates, revoke_certificate
 from app.certificates.models import Certificate
+from app.certificates.queries import edition_certificates
 from app.db import utcnow
 from app.extensions import db
-from tests.certificates.conftest import (
+from tests.certificates.helpers import (
     certificate_files,
     plant_certificate,
     stored_bytes,
@@ -63,7 +67,7 @@ def test_verify_shows_the_sha256_of_the_stored_file_and_how_to_check_it(client, 
 
 
 def test_verify_says_when_issued_and_reissued(client, issued, db):
-    services.issue_certificates(issued.edition)
+    issue_certificates(issued.edition)
     db.session.commit()
     certificate = issued.certificate_of("obrnice")
 
@@ -115,7 +119,7 @@ def test_verify_certificate_of_an_unpublished_edition_is_not_found(client, make,
 
 def test_verify_revoked_certificate_says_so(client, issued, db):
     certificate = issued.certificate_of("obrnice")
-    services.revoke_certificate(certificate)
+    revoke_certificate(certificate)
     db.session.commit()
 
     response = client.get(f"/verify/{certificate.verification_code}")
@@ -209,10 +213,10 @@ def test_download_organiser_gets_any_certificate(client, auth, issued):
 
 @pytest.mark.parametrize("who", ["other_laureate", "juror"])
 def test_download_participation_certificate_refused_to_other_users(client, auth, make, issued, who):
-    services.issue_certificates(issued.edition, participation=True)
+    issue_certificates(issued.edition, participation=True)
     db.session.commit()
     email = issued.users["obrnice"].email if who == "other_laureate" else make.juror().email
-    certificate = issued.certificate_of("taking_part", kind="participation")
+    certificate = issued.certificate_of("taking_part", CertificateKind.PARTICIPATION)
     auth.login(email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -222,9 +226,9 @@ def test_download_participation_certificate_refused_to_other_users(client, auth,
 
 
 def test_download_participation_certificate_anonymous_is_sent_to_login(client, issued):
-    services.issue_certificates(issued.edition, participation=True)
+    issue_certificates(issued.edition, participation=True)
     db.session.commit()
-    code = issued.certificate_of("taking_part", kind="participation").verification_code
+    code = issued.certificate_of("taking_part", CertificateKind.PARTICIPATION).verification_code
 
     response = client.get(f"/certificates/{code}.pdf")
 
@@ -258,7 +262,7 @@ def test_download_serves_the_stored_file_never_a_new_rendering(client, auth, iss
     monkeypatch.setattr(pdf, "certificate_html", lambda contents, fixed_only=False: "<p>a new design</p>")
     monkeypatch.setattr(pdf, "_weasyprint_pdfs", refuse)
     monkeypatch.setattr(pdf.stamp, "assemble", refuse)
-    monkeypatch.setattr(services, "render_certificates", refuse)
+    monkeypatch.setattr(issue, "render_certificates", refuse)
     auth.login(issued.users["obrnice"].email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -269,7 +273,7 @@ def test_download_serves_the_stored_file_never_a_new_rendering(client, auth, iss
 
 def test_download_altered_file_is_refused_cleanly(client, auth, issued, caplog):
     certificate = issued.certificate_of("obrnice")
-    path = services.path_of(certificate.file_name)
+    path = path_of(certificate.file_name)
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one byte changed somewhere in the middle
     path.write_bytes(bytes(data))
@@ -288,7 +292,7 @@ def test_download_altered_file_is_refused_cleanly(client, auth, issued, caplog):
 
 def test_download_missing_file_is_refused_cleanly(client, auth, issued):
     certificate = issued.certificate_of("obrnice")
-    services.path_of(certificate.file_name).unlink()
+    path_of(certificate.file_name).unlink()
     auth.login(issued.organiser.email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -301,7 +305,7 @@ def test_download_missing_file_is_refused_cleanly(client, auth, issued):
 
 def test_download_revoked_certificate_is_gone(client, auth, issued, db):
     certificate = issued.certificate_of("obrnice")
-    services.revoke_certificate(certificate)
+    revoke_certificate(certificate)
     db.session.commit()
     auth.login(issued.users["obrnice"].email)
 
@@ -344,7 +348,7 @@ def test_edition_list_shows_every_certificate(client, auth, issued):
 
 def test_edition_list_flags_a_file_that_no_longer_matches(client, auth, issued):
     certificate = issued.certificate_of("kocaeli")
-    services.path_of(certificate.file_name).write_bytes(b"%PDF-1.7 something else")
+    path_of(certificate.file_name).write_bytes(b"%PDF-1.7 something else")
     auth.login(issued.organiser.email)
 
     html = client.get(f"/manage/editions/{issued.edition.id}/certificates").get_data(as_text=True)
@@ -431,10 +435,10 @@ def test_zip_holds_every_certificate_byte_for_byte(client, auth, issued):
 
 
 def test_zip_leaves_out_revoked_and_altered_files_and_says_so(client, auth, issued, db):
-    services.revoke_certificate(issued.certificate_of("kocaeli"))
+    revoke_certificate(issued.certificate_of("kocaeli"))
     db.session.commit()
     altered = issued.certificate_of("heraklion")
-    services.path_of(altered.file_name).write_bytes(b"%PDF-1.7 forged")
+    path_of(altered.file_name).write_bytes(b"%PDF-1.7 forged")
     auth.login(issued.organiser.email)
 
     with client.get(f"/manage/editions/{issued.edition.id}/certificates.zip") as response:
@@ -457,14 +461,14 @@ def test_issue_by_organiser_with_participation_in_french(client, auth, published
 
     assert response.status_code == 302
     assert response.headers["Location"] == url
-    certificates = services.edition_certificates(published.edition)
+    certificates = edition_certificates(published.edition)
     assert sorted((c.content["organisation_name"], c.kind, c.language) for c in certificates) == [
         ("Jyväskylä", "participation", "fr"),
         ("Kocaeli", "award", "fr"),
         ("Obrnice", "award", "fr"),
         ("Ηράκλειο", "award", "fr"),
     ]
-    assert all(services.file_problem(c) is None for c in certificates)
+    assert all(file_problem(c) is None for c in certificates)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificates.issued"))
     assert event.actor_id == published.organiser.id
     assert "4 certificates issued." in client.get(url).get_data(as_text=True)
@@ -481,7 +485,7 @@ def test_reissue_by_organiser_keeps_the_codes(client, auth, issued):
         certificate = issued.certificate_of(key)
         assert certificate.verification_code == code
         assert certificate.reissued_at is not None
-        assert certificate.language == "both"
+        assert certificate.language == CertificateLanguage.BOTH
     assert "(3 of them reissued under their code)." in client.get(url).get_data(as_text=True)
 
 

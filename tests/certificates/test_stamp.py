@@ -7,9 +7,9 @@ import pypdfium2
 import pytest
 from PIL import ImageChops
 
-from app.certificates import pdf, stamp
+from app.certificates import overlay, pdf
 from app.certificates.pdf import render_certificate, render_reference
-from tests.certificates.test_pdf import lines_of, make_content, read, squeezed, text_of
+from tests.certificates.helpers import lines_of, make_content, read, squeezed, text_of
 
 DPI = 100
 # Share of the page's pixels allowed to differ by more than a quarter of full scale. What differs on a
@@ -85,8 +85,8 @@ def test_certificate_looks_like_the_whole_page_laid_out_by_weasyprint(overrides)
 def test_the_comparison_sees_a_one_point_shift(monkeypatch):
     """The tolerance is tight enough to catch a paragraph one point out of place."""
     content = make_content()
-    x, top, width, height = stamp.MIDDLE
-    monkeypatch.setattr(stamp, "MIDDLE", (x + 1, top, width, height))
+    x, top, width, height = overlay.MIDDLE
+    monkeypatch.setattr(overlay, "MIDDLE", (x + 1, top, width, height))
 
     assert differing_share(render_certificate(content), render_reference(content)) > 2 * TOLERANCE
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.certificates import stamp
+from app.certificates import overlay
 from app.certificates.typeset import Drawing, Paragraph, Span, Style
 
 REGULAR = Style("regular", 11, (0, 0, 0))
@@ -13,7 +13,7 @@ SPACED = Style("regular", 10, (0, 0, 0), letter_spacing=1.2, uppercase=True)
 
 @pytest.fixture(scope="module")
 def setter():
-    return stamp.setter()
+    return overlay.setter()
 
 
 def text_of(line) -> str:

@@ -133,7 +133,7 @@ class FakeCertificates:
 
 @pytest.fixture
 def fake_certificates(app, monkeypatch):
-    """Replace app.certificates.services.issue_certificates by a recording stand-in."""
+    """Replace app.certificates.issue.issue_certificates by a recording stand-in."""
     fake = FakeCertificates(Path(app.config["CERTIFICATE_FOLDER"]))
-    monkeypatch.setattr("app.certificates.services.issue_certificates", fake)
+    monkeypatch.setattr("app.certificates.issue.issue_certificates", fake)
     return fake

@@ -1,0 +1,251 @@
+"""Issuing, reissuing and revoking certificates: the writes.
+
+``issue_certificates`` decides who gets a certificate and what it says (from the awards, the applications
+and the edition), renders the PDFs and stages their files (``files.py``): they take their place when the
+caller commits, and vanish if it rolls back. A reissue renders a certificate again under the same
+verification code. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit.services import record
+from app.auth.models import Organisation
+from app.certificates.content import (
+    DEFAULT_SIGNATORIES,
+    PRIZE_NAME,
+    CertificateContent,
+    signatory_blocks,
+    snapshot,
+)
+from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.certificates.files import path_of, stage_file
+from app.certificates.models import Certificate, new_verification_code
+from app.certificates.pdf import render_certificates, sha256_hex
+from app.contests.models import Edition
+from app.contests.services import results_are_public
+from app.countries import country_name
+from app.db import utcnow
+from app.extensions import db
+from app.links import external_url
+from app.ranking.enums import AwardKind
+from app.ranking.models import Award
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL under PUBLIC_BASE_URL, whoever asks and from where (certificates outlive requests)."""
+    return external_url(endpoint, **values)
+
+
+def signatories(language: str) -> tuple[tuple[str, str], ...]:
+    """(name, title) per signature block of CERTIFICATE_SIGNATORIES, in the certificate's language."""
+    configured = current_app.config.get("CERTIFICATE_SIGNATORIES") or DEFAULT_SIGNATORIES
+    return signatory_blocks(configured, language)
+
+
+def issue_problems(edition: Edition) -> list[str]:
+    """Why certificates cannot be issued for this edition now; empty when they can."""
+    if not results_are_public(edition):
+        return [_("The results are not published yet: the certificates are issued with the publication.")]
+    if db.session.scalar(select(Award.id).where(Award.edition_id == edition.id).limit(1)) is None:
+        return [_("No award is recorded for this edition.")]
+    return []
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A certificate to issue: to whom, for what."""
+
+    organisation: Organisation
+    application: Application | None
+    award: Award | None
+    kind: CertificateKind
+    place: int | None = None
+    joint: bool = False
+    special_mention: bool = False
+
+
+def issue_certificates(
+    edition: Edition,
+    *,
+    participation: bool = False,
+    language: str = CertificateLanguage.ENGLISH,
+    now: datetime | None = None,
+    actor=None,
+) -> list[Certificate]:
+    """Issue (or reissue) the edition's certificates; returns them, laureates first. Flushes, never commits.
+
+    One award certificate per laureate (prizes and special mentions; joint laureates each get theirs)
+    and, with ``participation``, one participation certificate per other eligible application. An
+    existing certificate for the same organisation and kind is reissued: same verification code, same
+    issue date, new content, file and SHA-256, ``reissued_at`` set. Revoked certificates stay as they
+    are, and so do certificates outside this issue (an earlier participation certificate, for example).
+
+    The PDFs wait beside their final paths until the session commits (``files.py``).
+    """
+    try:
+        language = CertificateLanguage(language)
+    except ValueError:
+        raise ValueError(f"unknown certificate language {language!r}") from None
+    now = now or utcnow()
+    planned = _plan(edition, participation)
+    existing = {
+        (c.organisation_id, c.kind): c
+        for c in db.session.scalars(select(Certificate).where(Certificate.edition_id == edition.id))
+    }
+    certificates: list[Certificate] = []
+    contents: list[CertificateContent] = []
+    reissued: set[int] = set()
+    for item in planned:
+        certificate = existing.get((item.organisation.id, item.kind))
+        if certificate is not None and certificate.revoked_at is not None:
+            continue
+        if certificate is None:
+            code = new_verification_code()
+            certificate = Certificate(
+                edition_id=edition.id,
+                organisation_id=item.organisation.id,
+                kind=item.kind,
+                verification_code=code,
+                file_name=f"{edition.slug}/{code}.pdf",
+                issued_at=now,
+            )
+        else:
+            certificate.reissued_at = now
+            reissued.add(id(certificate))
+        certificate.application_id = item.application.id if item.application else None
+        certificate.award_id = item.award.id if item.award else None
+        certificate.language = language
+        content = _content(edition, item, certificate, language)
+        certificate.content = snapshot(content)
+        certificates.append(certificate)
+        contents.append(content)
+
+    pdfs = render_certificates(contents) if contents else []
+    for certificate, pdf in zip(certificates, pdfs, strict=True):
+        certificate.sha256 = sha256_hex(pdf)
+        stage_file(path_of(certificate.file_name), pdf)
+        db.session.add(certificate)
+    db.session.flush()
+    if certificates:
+        record(
+            "certificates.issued",
+            edition,
+            edition_id=edition.id,
+            after={
+                "language": language,
+                "participation": participation,
+                "issued": [c.id for c in certificates if id(c) not in reissued],
+                "reissued": [c.id for c in certificates if id(c) in reissued],
+            },
+            actor=actor,
+        )
+    return certificates
+
+
+def _plan(edition: Edition, participation: bool) -> list[_Planned]:
+    """The laureates by place (mentions last), then, when asked, the other eligible applications."""
+    awards = db.session.scalars(
+        select(Award)
+        .where(Award.edition_id == edition.id)
+        .options(selectinload(Award.organisation), selectinload(Award.application))
+    ).all()
+    places = [a.place for a in awards if a.kind == AwardKind.PRIZE]
+    planned = [
+        _Planned(
+            organisation=award.organisation,
+            application=award.application,
+            award=award,
+            kind=CertificateKind.AWARD,
+            place=award.place if award.kind == AwardKind.PRIZE else None,
+            joint=award.kind == AwardKind.PRIZE and places.count(award.place) > 1,
+            special_mention=award.kind == AwardKind.SPECIAL_MENTION,
+        )
+        for award in sorted(
+            awards, key=lambda a: (a.kind != AwardKind.PRIZE, a.place or 0, a.organisation.name, a.id)
+        )
+    ]
+    if participation:
+        laureates = {a.organisation_id for a in awards}
+        applications = db.session.scalars(
+            select(Application)
+            .where(Application.edition_id == edition.id, Application.status == ApplicationStatus.ELIGIBLE)
+            .options(selectinload(Application.organisation))
+            .order_by(Application.number)
+        )
+        planned += [
+            _Planned(
+                organisation=a.organisation, application=a, award=None, kind=CertificateKind.PARTICIPATION
+            )
+            for a in applications
+            if a.organisation_id not in laureates
+        ]
+    return planned
+
+
+def _content(
+    edition: Edition, item: _Planned, certificate: Certificate, language: CertificateLanguage
+) -> CertificateContent:
+    organisation = item.organisation
+    code = certificate.verification_code
+    return CertificateContent(
+        kind=item.kind,
+        language=language,
+        prize_name=PRIZE_NAME,
+        edition_name=edition.name,
+        edition_year=edition.year,
+        place=item.place,
+        joint=item.joint,
+        special_mention=item.special_mention,
+        organisation_name=organisation.name,
+        organisation_kind=organisation.kind,
+        country_name=country_name(organisation.country, "en"),
+        country_name_fr=country_name(organisation.country, "fr"),
+        project_title=item.application.title if item.application else "",
+        reference=item.application.reference if item.application else "",
+        ceremony_date=_ceremony_date(edition),
+        ceremony_place=edition.ceremony_place or "Strasbourg",
+        signatories=signatories(language),
+        verification_code=code,
+        verification_url=public_url("certificates.verify", code=code),
+        # Printed as a date: the day in Strasbourg, not in UTC.
+        issued_at=certificate.issued_at.astimezone(_display_zone()),
+    )
+
+
+def _display_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def _ceremony_date(edition: Edition) -> date:
+    """The ceremony's date; without one, the day the results were (or are being) published."""
+    if edition.ceremony_date is not None:
+        return edition.ceremony_date
+    return (edition.results_published_at or utcnow()).astimezone(_display_zone()).date()
+
+
+def revoke_certificate(certificate: Certificate, *, actor=None, now: datetime | None = None) -> None:
+    """Mark the certificate revoked: its verification page says so and it is no longer served."""
+    if certificate.revoked_at is not None:
+        return
+    certificate.revoked_at = now or utcnow()
+    record(
+        "certificate.revoked",
+        certificate,
+        edition_id=certificate.edition_id,
+        before={"revoked_at": None},
+        after={"revoked_at": certificate.revoked_at.isoformat(), "code": certificate.verification_code},
+        actor=actor,
+    )
+    db.session.flush()

@@ -1,0 +1,120 @@
+"""What a certificate says, from plain data (app/certificates/content.py): wording, distinctions, places,
+dates, file names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.certificates.content import distinction, download_name, format_date, ordinal, place_text
+from app.certificates.models import Certificate
+from tests.certificates.helpers import (
+    make_content,
+)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "english", "french"),
+    [
+        ({}, "First Prize", "Premier prix"),
+        ({"joint": True}, "Joint First Prize", "Premier prix ex aequo"),
+        ({"place": 2, "joint": True}, "Joint Second Prize", "Deuxième prix ex aequo"),
+        ({"place": 3}, "Third Prize", "Troisième prix"),
+        ({"place": 4}, "4th Prize", "4e prix"),
+        ({"place": None, "special_mention": True}, "Special Mention", "Mention spéciale"),
+        (
+            {"kind": "participation", "place": None},
+            "Certificate of Participation",
+            "Certificat de participation",
+        ),
+    ],
+)
+def test_distinction_in_both_languages(overrides, english, french):
+    content = make_content(**overrides)
+
+    assert (distinction(content, "en"), distinction(content, "fr")) == (english, french)
+
+
+def test_place_text_ordinals():
+    assert [place_text(make_content(place=place), "en") for place in (1, 2, 3)] == [
+        "1st place",
+        "2nd place",
+        "3rd place",
+    ]
+    assert [place_text(make_content(place=place), "fr") for place in (1, 2, 3)] == [
+        "1er prix",
+        "2e prix",
+        "3e prix",
+    ]
+    assert place_text(make_content(joint=True), "fr") == "1er prix ex aequo"
+    assert place_text(make_content(place=None, special_mention=True), "en") is None
+
+
+def test_ordinal_english_teens_and_twenties():
+    assert [ordinal(number, "en") for number in (11, 12, 13, 21, 22, 23, 101, 111)] == [
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+        "23rd",
+        "101st",
+        "111th",
+    ]
+
+
+def test_format_date_without_locale():
+    assert format_date(date(2013, 10, 30), "en") == "30 October 2013"
+    assert format_date(date(2017, 2, 1), "en") == "1 February 2017"
+    assert format_date(date(2013, 10, 30), "fr") == "30 octobre 2013"
+    assert format_date(date(2017, 8, 1), "fr") == "1er août 2017"
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"kind": "prize"},
+        {"language": "de"},
+        {"organisation_kind": "city"},
+        {"place": 0},
+        {"place": None},
+        {"place": 1, "special_mention": True},
+        {"kind": "participation"},
+        {"place": None, "special_mention": True, "joint": True},
+    ],
+)
+def test_certificate_content_rejects_inconsistent_values(overrides):
+    with pytest.raises(ValueError):
+        make_content(**overrides)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ({"place": 1}, "Dosta-2013-1st-place-Obrnice.pdf"),
+        ({"place": 2, "joint": True}, "Dosta-2013-joint-2nd-place-Obrnice.pdf"),
+        ({"place": None, "special_mention": True}, "Dosta-2013-special-mention-Obrnice.pdf"),
+        ({"place": None, "kind": "participation"}, "Dosta-2013-participation-Obrnice.pdf"),
+        ({"place": 3, "organisation_name": "Surčin (Belgrade)"}, "Dosta-2013-3rd-place-Surčin-Belgrade.pdf"),
+        ({"place": 2, "organisation_name": "Ηράκλειο"}, "Dosta-2013-2nd-place-Ηράκλειο.pdf"),
+        (
+            {"place": 1, "organisation_name": "Reggio nell'Emilia"},
+            "Dosta-2013-1st-place-Reggio-nell-Emilia.pdf",
+        ),
+        ({"place": 1, "organisation_name": "<img src=x>/../"}, "Dosta-2013-1st-place-img-src-x.pdf"),
+        ({"place": 1, "organisation_name": "///"}, "Dosta-2013-1st-place-certificate.pdf"),
+    ],
+)
+def test_download_name(content, expected):
+    values = {
+        "kind": "award",
+        "place": 1,
+        "joint": False,
+        "special_mention": False,
+        "organisation_name": "Obrnice",
+        "edition_year": 2013,
+    }
+    values.update(content)
+
+    assert download_name(Certificate(content=values)) == expected
