@@ -23,6 +23,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.certificates import stamp
 from app.certificates.typeset import Drawing
+from app.ordinals import ordinal
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -189,13 +190,6 @@ def asset_path(path: str) -> Path:
     ):
         raise AssetRefused(f"not a certificate asset: {path}")
     return candidate
-
-
-def ordinal(number: int, language: str) -> str:
-    if language == "fr":
-        return "1er" if number == 1 else f"{number}e"
-    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def format_date(day: date, language: str) -> str:

@@ -17,7 +17,6 @@ from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, Verif
 from app.certificates.models import Certificate
 from app.certificates.pdf import distinction, place_text
 from app.contests.models import Edition
-from app.contests.services import results_are_public
 from app.extensions import db, limiter, login_manager
 from app.results.models import PublicationPlan
 
@@ -30,7 +29,7 @@ VERIFY_LIMIT = "120 per minute"
 def _public_certificate(code: str) -> Certificate:
     """The certificate with this code if its edition's results are public; 404 otherwise, for everyone."""
     certificate = services.certificate_by_code(code)
-    if certificate is None or not results_are_public(certificate.edition):
+    if certificate is None or not certificate.edition.results_are_public:
         abort(404)
     return certificate
 
@@ -67,7 +66,7 @@ def verify_form():
 @limiter.limit(VERIFY_LIMIT)
 def verify(code: str):
     certificate = services.certificate_by_code(code)
-    if certificate is None or not results_are_public(certificate.edition):
+    if certificate is None or not certificate.edition.results_are_public:
         # The same page for every unknown code, whatever it looks like: nothing to learn from it.
         form = VerifyForm(formdata=None)
         return render_template("certificates/verify_form.html", form=form, unknown=True), 404

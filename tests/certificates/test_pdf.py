@@ -24,12 +24,12 @@ from app.certificates.pdf import (
     certificate_html,
     distinction,
     format_date,
-    ordinal,
     place_text,
     render_certificate,
     render_certificates,
     sha256_hex,
 )
+from app.ordinals import ordinal
 
 NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
 SHIPPED_FONTS = {"Certificate-Serif", "Certificate-Serif-Bold", "Certificate-Serif-Italic"}
@@ -647,5 +647,6 @@ def test_pdf_module_imports_neither_flask_nor_sqlalchemy():
         "'app.certificates.pdf',",
         "'app.certificates.qr',",
         "'app.certificates.stamp',",
-        "'app.certificates.typeset']",
+        "'app.certificates.typeset',",
+        "'app.ordinals']",
     ]
