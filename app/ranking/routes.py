@@ -23,10 +23,6 @@ bp = Blueprint("ranking", __name__)
 LEADING_ENTRIES = 10  # rows of the spread chart
 
 
-def _edition_for_organiser(edition_id: int) -> Edition:
-    return load_or_404(Edition, edition_id, can.can_view_ranking)
-
-
 def _chosen_method(edition: Edition) -> str:
     method = request.args.get("method") or edition.aggregation
     return method if method in scoring.METHODS else edition.aggregation
@@ -45,7 +41,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/manage/editions/<int:edition_id>/ranking")
 @login_required
 def ranking(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     if request.args.get("method") and request.args["method"] not in scoring.METHODS:
         flash(_("Unknown method: the edition's own method is shown."), "warning")
     view = ranking_view(load_scores(edition), _chosen_method(edition))
@@ -70,7 +66,7 @@ def ranking(edition_id: int):
 @bp.get("/manage/editions/<int:edition_id>/ranking.csv")
 @login_required
 def ranking_csv(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     view = ranking_view(load_scores(edition), _chosen_method(edition))
     return _download(exports.to_csv(exports.ranking_table(view)), "text/csv", f"{edition.slug}-ranking.csv")
 
@@ -78,7 +74,7 @@ def ranking_csv(edition_id: int):
 @bp.get("/manage/editions/<int:edition_id>/ranking.xlsx")
 @login_required
 def ranking_xlsx(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     view = ranking_view(load_scores(edition), _chosen_method(edition))
     content = exports.to_xlsx([exports.ranking_table(view)])
     return _download(content, exports.XLSX_MIMETYPE, f"{edition.slug}-ranking.xlsx")
@@ -92,14 +88,14 @@ def _sheets_table(edition: Edition) -> exports.Table:
 @bp.get("/manage/editions/<int:edition_id>/sheets.csv")
 @login_required
 def sheets_csv(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     return _download(exports.to_csv(_sheets_table(edition)), "text/csv", f"{edition.slug}-score-sheets.csv")
 
 
 @bp.get("/manage/editions/<int:edition_id>/sheets.xlsx")
 @login_required
 def sheets_xlsx(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     content = exports.to_xlsx([_sheets_table(edition)])
     return _download(content, exports.XLSX_MIMETYPE, f"{edition.slug}-score-sheets.xlsx")
 
@@ -107,7 +103,7 @@ def sheets_xlsx(edition_id: int):
 @bp.get("/manage/editions/<int:edition_id>/jury-report.pdf")
 @login_required
 def jury_report(edition_id: int):
-    edition = _edition_for_organiser(edition_id)
+    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     view = ranking_view(load_scores(edition))
     awards = edition_awards(edition)
     html = render_template(

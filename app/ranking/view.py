@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.formatting import page_ordinal
 from app.ranking import scoring
+from app.ranking.panel import PanelStats, juror_stats
 from app.ranking.scores import EditionScores, Entry, Juror, rank
 
 METHOD_LABELS = {
@@ -55,7 +56,7 @@ class RankingView:
     scores: EditionScores
     ranking: scoring.Ranking | None
     rows: tuple[RankingRow, ...]
-    panel: scoring.PanelStats | None
+    panel: PanelStats | None
     juror_totals: Mapping[int, tuple[float, ...]]  # by juror id, lowest first
 
     @property
@@ -90,7 +91,7 @@ def ranking_view(scores: EditionScores, method: str | None = None) -> RankingVie
         )
         for ranked in ranking.rows
     )
-    panel = scoring.juror_stats(scores.sheets, scores.scoring_criteria)
+    stats = juror_stats(scores.sheets, scores.scoring_criteria)
     return RankingView(
-        scores, ranking, rows, panel, {juror_id: tuple(sorted(v)) for juror_id, v in by_juror.items()}
+        scores, ranking, rows, stats, {juror_id: tuple(sorted(v)) for juror_id, v in by_juror.items()}
     )
