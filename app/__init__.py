@@ -110,9 +110,18 @@ def register_blueprints(app: Flask) -> None:
     from app.contests.routes import bp as contests_bp
     from app.judging.routes import bp as judging_bp
     from app.ranking.routes import bp as ranking_bp
+    from app.results.routes import bp as results_bp
     from app.submissions.routes import bp as submissions_bp
 
-    for blueprint in (auth_bp, contests_bp, submissions_bp, judging_bp, ranking_bp, certificates_bp):
+    for blueprint in (
+        auth_bp,
+        contests_bp,
+        submissions_bp,
+        judging_bp,
+        ranking_bp,
+        certificates_bp,
+        results_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -38,7 +38,7 @@ def demo_accounts() -> None:
 
 def register(app: Flask) -> None:
     from app.auth.cli import register_commands as register_user_commands
-    from app.ranking.cli import register_commands as register_results_commands
+    from app.results.cli import register_commands as register_results_commands
 
     register_user_commands(users_cli)
     register_results_commands(app)

@@ -1,15 +1,17 @@
-"""Template filters: dates in the prize's own time zone, countries, amounts, scores."""
+"""Template filters: dates in the prize's time zone, countries, amounts, scores, ordinals in the page's
+language."""
 
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.countries import country_name
 from app.db import utcnow
+from app.ordinals import ordinal
 
 
 def display_zone() -> ZoneInfo:
@@ -59,6 +61,11 @@ STATUS_LABELS = {
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+def page_ordinal(number: int) -> str:
+    """'1st', '2nd' on an English page; '1er', '2e' on a French one."""
+    return ordinal(number, str(get_locale() or "en"))
 
 
 def euro(value: int | None) -> str:

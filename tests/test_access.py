@@ -27,12 +27,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
     "bootstrap.static": EVERYONE,
     # public pages
-    "contests.home": EVERYONE,
-    "contests.archive": EVERYONE,
-    "contests.edition": EVERYONE,
-    "ranking.public_results": EVERYONE,
-    "ranking.api_editions": EVERYONE,
-    "ranking.api_results": EVERYONE,
+    "results.home": EVERYONE,
+    "results.archive": EVERYONE,
+    "results.edition": EVERYONE,
+    "results.public_results": EVERYONE,
+    "results.api_editions": EVERYONE,
+    "results.api_results": EVERYONE,
     "certificates.verify": EVERYONE,
     "certificates.verify_form": EVERYONE,
     # accounts (links carried in emails are usable by whoever holds them)
@@ -97,9 +97,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "ranking.sheets_xlsx": ORGANISERS,
     "ranking.jury_report": ORGANISERS,
     "ranking.awards": ORGANISERS,  # and the jury's chair: tests/ranking
-    "ranking.publication": ORGANISERS,
-    "ranking.publish": ORGANISERS,
-    "ranking.schedule": ORGANISERS,
+    "results.publication": ORGANISERS,
+    "results.publish": ORGANISERS,
+    "results.schedule": ORGANISERS,
     # certificates
     # an award certificate of published results is public; participation ones: tests/certificates
     "certificates.download": EVERYONE,

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
+from app.ordinals import ordinal
+
 KINDS = ("award", "participation")  # CertificateKind's values
 LANGUAGES = ("en", "fr", "both")  # CertificateLanguage's values
 ORGANISATION_KINDS = ("municipality", "region")
@@ -158,13 +160,6 @@ class CertificateContent:
     @property
     def languages(self) -> tuple[str, ...]:
         return ("en", "fr") if self.language == "both" else (self.language,)
-
-
-def ordinal(number: int, language: str) -> str:
-    if language == "fr":
-        return "1er" if number == 1 else f"{number}e"
-    suffix = "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def format_date(day: date, language: str) -> str:

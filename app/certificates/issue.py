@@ -32,11 +32,11 @@ from app.certificates.files import path_of, stage_file
 from app.certificates.models import Certificate, new_verification_code
 from app.certificates.pdf import render_certificates, sha256_hex
 from app.contests.models import Edition
-from app.contests.services import results_are_public
 from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
 from app.links import external_url
+from app.ranking.awards import edition_awards, joint_places
 from app.ranking.enums import AwardKind
 from app.ranking.models import Award
 from app.submissions.enums import ApplicationStatus
@@ -56,7 +56,7 @@ def signatories(language: str) -> tuple[tuple[str, str], ...]:
 
 def issue_problems(edition: Edition) -> list[str]:
     """Why certificates cannot be issued for this edition now; empty when they can."""
-    if not results_are_public(edition):
+    if not edition.results_are_public:
         return [_("The results are not published yet: the certificates are issued with the publication.")]
     if db.session.scalar(select(Award.id).where(Award.edition_id == edition.id).limit(1)) is None:
         return [_("No award is recorded for this edition.")]
@@ -156,12 +156,8 @@ def issue_certificates(
 
 def _plan(edition: Edition, participation: bool) -> list[_Planned]:
     """The laureates by place (mentions last), then, when asked, the other eligible applications."""
-    awards = db.session.scalars(
-        select(Award)
-        .where(Award.edition_id == edition.id)
-        .options(selectinload(Award.organisation), selectinload(Award.application))
-    ).all()
-    places = [a.place for a in awards if a.kind == AwardKind.PRIZE]
+    awards = edition_awards(edition)
+    joint = joint_places(awards)
     planned = [
         _Planned(
             organisation=award.organisation,
@@ -169,12 +165,10 @@ def _plan(edition: Edition, participation: bool) -> list[_Planned]:
             award=award,
             kind=CertificateKind.AWARD,
             place=award.place if award.kind == AwardKind.PRIZE else None,
-            joint=award.kind == AwardKind.PRIZE and places.count(award.place) > 1,
+            joint=award.kind == AwardKind.PRIZE and award.place in joint,
             special_mention=award.kind == AwardKind.SPECIAL_MENTION,
         )
-        for award in sorted(
-            awards, key=lambda a: (a.kind != AwardKind.PRIZE, a.place or 0, a.organisation.name, a.id)
-        )
+        for award in awards
     ]
     if participation:
         laureates = {a.organisation_id for a in awards}

@@ -21,7 +21,6 @@ from app.certificates.issue import issue_certificates, issue_problems, revoke_ce
 from app.certificates.models import Certificate
 from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
-from app.contests.services import results_are_public
 from app.extensions import db, limiter, login_manager
 from app.results.models import PublicationPlan
 from app.web import load_or_404
@@ -35,7 +34,7 @@ VERIFY_LIMIT = "120 per minute"
 def _public_certificate(code: str) -> Certificate:
     """The certificate with this code if its edition's results are public; 404 otherwise, for everyone."""
     certificate = certificate_by_code(code)
-    if certificate is None or not results_are_public(certificate.edition):
+    if certificate is None or not certificate.edition.results_are_public:
         abort(404)
     return certificate
 
@@ -72,7 +71,7 @@ def verify_form():
 @limiter.limit(VERIFY_LIMIT)
 def verify(code: str):
     certificate = certificate_by_code(code)
-    if certificate is None or not results_are_public(certificate.edition):
+    if certificate is None or not certificate.edition.results_are_public:
         # The same page for every unknown code, whatever it looks like: nothing to learn from it.
         form = VerifyForm(formdata=None)
         return render_template("certificates/verify_form.html", form=form, unknown=True), 404

@@ -77,6 +77,11 @@ class Edition(db.Model):
     def is_published(self) -> bool:
         return self.results_published_at is not None
 
+    @property
+    def results_are_public(self) -> bool:
+        """Laureates may be shown: results published, or history imported from before the platform."""
+        return self.is_published or self.archived
+
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"
 

@@ -29,7 +29,7 @@ EDITION_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("ranking.ranking", _l("Ranking")),
             ("ranking.awards", _l("Awards and citations")),
-            ("ranking.publication", _l("Publication")),
+            ("results.publication", _l("Publication")),
             ("certificates.edition_list", _l("Certificates")),
         ),
     ),

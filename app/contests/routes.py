@@ -1,4 +1,6 @@
-"""The public pages of the prize and the organiser's edition screens."""
+"""The organiser's edition screens, and the template helpers for editions every page uses.
+
+The public pages (home, archive, an edition's page) are in app/results/routes/public.py."""
 
 from decimal import Decimal
 
@@ -14,6 +16,9 @@ from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_se
 from app.contests.models import Edition
 from app.contests.navigation import all_sections
 from app.extensions import db
+from app.judging.queries import scoring_started
+from app.ordinals import ordinal
+from app.submissions.queries import answer_counts, application_counts
 
 bp = Blueprint("contests", __name__)
 
@@ -39,8 +44,9 @@ def place_label(place: int | None, joint: bool = False) -> str:
     """'1st place', 'Joint 2nd place'."""
     if place is None:
         return _("Special mention")
-    ordinal = {1: _("1st"), 2: _("2nd"), 3: _("3rd")}.get(place) or _("%(n)dth", n=place)
-    return _("Joint %(place)s place", place=ordinal) if joint else _("%(place)s place", place=ordinal)
+    # English ordinals, as before a catalogue translates the rest of these words ("%(place)s place").
+    words = ordinal(place, "en")
+    return _("Joint %(place)s place", place=words) if joint else _("%(place)s place", place=words)
 
 
 @bp.app_template_filter()
@@ -51,53 +57,6 @@ def plain_number(value: Decimal | None) -> str:
 @bp.app_template_global()
 def aggregation_label(value: str) -> str:
     return str(AGGREGATION_LABELS.get(value, value))
-
-
-# --- Public pages ----------------------------------------------------------------------------------
-
-
-@bp.get("/")
-def home():
-    editions = services.all_editions()
-    current = services.current_edition(editions)
-    past = [e for e in editions if services.results_are_public(e) and e is not current]
-    laureates = services.public_laureates(editions)
-    return render_template(
-        "contests/home.html",
-        current=current,
-        past=past,
-        laureates=laureates,
-        participation=services.public_participation(editions),
-        results_public=services.results_are_public,
-        Phase=Phase,
-    )
-
-
-@bp.get("/editions")
-def archive():
-    editions = services.all_editions()
-    return render_template(
-        "contests/archive.html",
-        editions=editions,
-        laureates=services.public_laureates(editions),
-        participation=services.public_participation(editions),
-        results_public=services.results_are_public,
-    )
-
-
-@bp.get("/editions/<slug>")
-def edition(slug: str):
-    item = services.edition_by_slug(slug)
-    if item is None:
-        abort(404)
-    return render_template(
-        "contests/edition.html",
-        edition=item,
-        laureates=services.public_laureates([item]).get(item.id, []),
-        participation=services.public_participation([item]).get(item.id),
-        results_public=services.results_are_public(item),
-        Phase=Phase,
-    )
 
 
 # --- The organiser's screens -----------------------------------------------------------------------
@@ -112,7 +71,7 @@ def manage_list():
     return render_template(
         "contests/manage_list.html",
         editions=editions,
-        counts=services.application_counts(),
+        counts=application_counts(),
         statuses=("draft", "submitted", "eligible", "ineligible", "withdrawn"),
     )
 
@@ -130,8 +89,8 @@ def manage_edition(edition_id: int):
         "contests/manage_edition.html",
         edition=item,
         sections=sections,
-        counts=services.application_counts([item.id]).get(item.id, {}),
-        locked=services.criteria_locked(item),
+        counts=application_counts([item.id]).get(item.id, {}),
+        locked=scoring_started(item),
         statuses=("draft", "submitted", "eligible", "ineligible", "withdrawn"),
     )
 
@@ -158,10 +117,10 @@ def manage_edit(edition_id: int):
     item = db.get_or_404(Edition, edition_id)
     if not permissions.can_manage_edition(current_user, item):
         abort(403)
-    locked = services.criteria_locked(item)
+    locked = scoring_started(item)
     form = EditionForm(data=_edit_form_data(item)) if request.method == "GET" else EditionForm()
     form.edition = item
-    form.answered = services.answer_counts(item)
+    form.answered = answer_counts(item)
     if locked:
         if request.method == "POST" and locked_fields_sent(request.form, item):
             flash(

@@ -1,4 +1,4 @@
-"""Editions: which one is current, what the public may see, and the organiser's changes to them."""
+"""Editions: which one is current, and the organiser's changes to them (criteria, dates, copies)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record
-from app.auth.models import Organisation
 from app.contests.enums import Phase
 from app.contests.models import Criterion, Edition
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import display_zone
-from app.judging.models import Assignment, ScoreSheet
-from app.ranking.enums import AwardKind
-from app.ranking.models import Award
-from app.submissions.enums import ApplicationStatus
-from app.submissions.models import Application, CriterionAnswer
 
 # The default criteria of the prize, from the Council of Europe's assessment themes.
 DEFAULT_CRITERIA = (
@@ -68,8 +62,6 @@ DEFAULT_CRITERIA = (
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]+$")
-# What an application "received" means in public figures: drafts and withdrawn ones do not count.
-RECEIVED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
 
 
 # --- Strasbourg local time <-> UTC ---------------------------------------------------------------------
@@ -94,12 +86,7 @@ def local_time_exists(value: datetime) -> bool:
     return utc_to_local(local_to_utc(value)) == value
 
 
-# --- Public questions ------------------------------------------------------------------------------------
-
-
-def results_are_public(edition: Edition) -> bool:
-    """Laureates may be shown: results published, or history imported from before the platform."""
-    return edition.is_published or edition.archived
+# --- Reading editions ------------------------------------------------------------------------------------
 
 
 def all_editions() -> list[Edition]:
@@ -130,117 +117,6 @@ def edition_by_slug(slug: str) -> Edition | None:
     return db.session.scalar(
         select(Edition).where(Edition.slug == slug).options(selectinload(Edition.criteria))
     )
-
-
-@dataclass(frozen=True)
-class Laureate:
-    place: int | None
-    joint: bool
-    kind: str
-    organisation: str
-    organisation_kind: str
-    country: str
-    citation: str
-    project_title: str
-
-
-def public_laureates(editions: list[Edition]) -> dict[int, list[Laureate]]:
-    """Laureates per edition id, for the editions whose results are public; never the others'."""
-    public_ids = [e.id for e in editions if results_are_public(e)]
-    if not public_ids:
-        return {}
-    awards = db.session.scalars(
-        select(Award)
-        .where(Award.edition_id.in_(public_ids))
-        .options(selectinload(Award.organisation), selectinload(Award.application))
-    ).all()
-    by_edition: dict[int, list[Award]] = {}
-    for award in awards:
-        by_edition.setdefault(award.edition_id, []).append(award)
-    result: dict[int, list[Laureate]] = {}
-    for edition_id, items in by_edition.items():
-        places = [a.place for a in items if a.kind == AwardKind.PRIZE]
-        items.sort(key=lambda a: (a.kind != AwardKind.PRIZE, a.place or 0, a.organisation.name))
-        result[edition_id] = [
-            Laureate(
-                place=a.place,
-                joint=a.kind == AwardKind.PRIZE and places.count(a.place) > 1,
-                kind=a.kind,
-                organisation=a.organisation.name,
-                organisation_kind=a.organisation.kind,
-                country=a.organisation.country,
-                citation=a.citation,
-                project_title=a.application.title if a.application is not None else "",
-            )
-            for a in items
-        ]
-    return result
-
-
-@dataclass(frozen=True)
-class Participation:
-    applications: int
-    countries: int
-
-
-def public_participation(editions: list[Edition]) -> dict[int, Participation]:
-    """How many applications (and from how many countries) each published edition received."""
-    public_ids = [e.id for e in editions if results_are_public(e)]
-    if not public_ids:
-        return {}
-    rows = db.session.execute(
-        select(
-            Application.edition_id,
-            func.count(Application.id),
-            func.count(func.distinct(Organisation.country)),
-        )
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.edition_id.in_(public_ids), Application.status.in_(RECEIVED_STATUSES))
-        .group_by(Application.edition_id)
-    ).all()
-    return {edition_id: Participation(count, countries) for edition_id, count, countries in rows if count}
-
-
-# --- The organiser's overview ------------------------------------------------------------------------------
-
-
-def application_counts(edition_ids: list[int] | None = None) -> dict[int, dict[str, int]]:
-    """{edition_id: {status: count}} in one query."""
-    query = select(Application.edition_id, Application.status, func.count(Application.id)).group_by(
-        Application.edition_id, Application.status
-    )
-    if edition_ids is not None:
-        query = query.where(Application.edition_id.in_(edition_ids))
-    counts: dict[int, dict[str, int]] = {}
-    for edition_id, status, count in db.session.execute(query):
-        counts.setdefault(edition_id, {})[status] = count
-    return counts
-
-
-def criteria_locked(edition: Edition) -> bool:
-    """Criteria, weights and scale are frozen once any juror has started a score sheet for the edition."""
-    if edition.id is None:
-        return False
-    return bool(
-        db.session.scalar(
-            select(ScoreSheet.id)
-            .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
-            .join(Application, Application.id == Assignment.application_id)
-            .where(Application.edition_id == edition.id)
-            .limit(1)
-        )
-    )
-
-
-def answer_counts(edition: Edition) -> dict[int, int]:
-    """{criterion_id: number of applications with a non-empty answer to it}."""
-    rows = db.session.execute(
-        select(CriterionAnswer.criterion_id, func.count(CriterionAnswer.id))
-        .join(Criterion, Criterion.id == CriterionAnswer.criterion_id)
-        .where(Criterion.edition_id == edition.id, CriterionAnswer.text != "")
-        .group_by(CriterionAnswer.criterion_id)
-    ).all()
-    return dict(rows)
 
 
 # --- Creating and changing editions --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup, escape
 
-from app.ranking.services import RankingView, method_label
+from app.ranking.view import RankingView, method_label
 
 WIDTH = 760
 LABEL_WIDTH = 220

@@ -10,7 +10,10 @@ from sqlalchemy import select
 
 from app.contests.models import Edition
 from app.extensions import db
-from app.ranking import services
+from app.ranking.awards import edition_awards
+from app.ranking.deliberation import current_decisions, departures
+from app.ranking.scores import load_scores
+from app.ranking.view import ranking_view
 
 DEMO_EDITION_SLUG = "dosta-2013"
 
@@ -20,14 +23,12 @@ def load_ranking_demo() -> str:
     edition = db.session.scalar(select(Edition).where(Edition.slug == DEMO_EDITION_SLUG))
     if edition is None:
         return f"ranking: no {DEMO_EDITION_SLUG} edition"
-    view = services.ranking_view(services.load_scores(edition))
+    view = ranking_view(load_scores(edition))
     if view.ranking is None or not view.scores.sheets:
         return f"ranking: {DEMO_EDITION_SLUG} has no submitted score sheets"
     podium = [f"{row.entry.organisation} {row.ranked.rank}" for row in view.rows if row.ranked.on_podium]
-    awards = services.edition_awards(edition)
-    follows = not services.departures(
-        view.ranking, services.current_decisions(awards).values(), view.scores.entries
-    )
+    awards = edition_awards(edition)
+    follows = not departures(view.ranking, current_decisions(awards).values(), view.scores.entries)
     verdict = (
         "the awards follow it"
         if awards and follows

@@ -27,7 +27,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from app.countries import country_name
 from app.formatting import display_zone
 from app.ranking import scoring
-from app.ranking.services import RankingView, SheetRecord, method_label
+from app.ranking.scores import SheetRecord
+from app.ranking.view import RankingView, method_label
 
 APP_DIR = Path(__file__).resolve().parents[1]
 FONTS_DIR = APP_DIR / "certificates" / "assets" / "fonts"

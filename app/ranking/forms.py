@@ -1,4 +1,4 @@
-"""Forms of the deliberation and the publication."""
+"""The jury's awards form: one place and one citation per eligible entry."""
 
 from __future__ import annotations
 
@@ -7,19 +7,16 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, SubmitField, TextAreaField
+from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from app.formatting import page_ordinal
+from app.ranking.deliberation import CITATION_MAX, JUSTIFICATION_MAX, AwardDecision
 from app.ranking.enums import AwardKind
-from app.ranking.services import CITATION_MAX, JUSTIFICATION_MAX, AwardDecision, Entry, ordinal
+from app.ranking.scores import Entry
 
 MENTION = "mention"
-CERTIFICATE_LANGUAGES = [
-    SelectChoice("en", _l("English")),
-    SelectChoice("fr", _l("French")),
-    SelectChoice("both", _l("English and French")),
-]
 
 
 class AwardsForm(FlaskForm):
@@ -58,7 +55,7 @@ class AwardsForm(FlaskForm):
 
 def place_choices(prizes_count: int) -> list[SelectChoice]:
     places = [
-        SelectChoice(str(n), _("%(place)s place", place=ordinal(n))) for n in range(1, prizes_count + 1)
+        SelectChoice(str(n), _("%(place)s place", place=page_ordinal(n))) for n in range(1, prizes_count + 1)
     ]
     return [SelectChoice("", _("No award")), *places, SelectChoice(MENTION, _("Special mention"))]
 
@@ -101,25 +98,3 @@ def awards_form(
             data[f"award_{entry.id}"] = MENTION if decision.place is None else str(decision.place)
             data[f"citation_{entry.id}"] = decision.citation
     return Form(data=data)
-
-
-class PublishForm(FlaskForm):
-    certificate_language = SelectField(_l("Language of the certificates"), choices=CERTIFICATE_LANGUAGES)
-    participation = BooleanField(
-        _l("Also issue a certificate of participation to every other eligible application"),
-    )
-    submit = SubmitField(_l("Publish the results now"))
-
-
-class ScheduleForm(FlaskForm):
-    publish_at = DateTimeLocalField(
-        _l("Publish at (Strasbourg time)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
-        description=_l("Leave empty to cancel a scheduled publication."),
-    )
-    certificate_language = SelectField(_l("Language of the certificates"), choices=CERTIFICATE_LANGUAGES)
-    participation = BooleanField(
-        _l("Also issue a certificate of participation to every other eligible application"),
-    )
-    submit = SubmitField(_l("Save the schedule"))

@@ -25,6 +25,8 @@ from app.countries import country_name, is_member_state
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import local_datetime
+from app.judging.queries import juror_assignment
+from app.results.queries import organisation_laureates
 from app.submissions import notifications, services, storage
 from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
@@ -139,7 +141,7 @@ def dashboard():
         applications=applications,
         application_for={application.edition_id: application for application in applications},
         missing={application.id: services.missing(application) for application in applications},
-        awards=services.public_awards(current_user.organisation_id, applications),
+        awards=organisation_laureates(current_user.organisation_id, applications),
         certificates=certificates_for_organisation(current_user.organisation_id),
         distinction_label=distinction_label,
     )
@@ -213,7 +215,7 @@ def edit(application_id: int):
 @login_required
 def view(application_id: int):
     application = _load(application_id)
-    assignment = services.juror_assignment(current_user, application.id)
+    assignment = juror_assignment(current_user, application.id)
     if not permissions.can_view_application(current_user, application, assignment):
         abort(403)
     return _render_view(application)
@@ -332,7 +334,7 @@ def delete_attachment(attachment_id: int):
 @login_required
 def download_attachment(attachment_id: int):
     attachment = db.get_or_404(Attachment, attachment_id)
-    assignment = services.juror_assignment(current_user, attachment.application_id)
+    assignment = juror_assignment(current_user, attachment.application_id)
     if not permissions.can_download_attachment(current_user, attachment, assignment):
         abort(403)
     path = storage.path_of(attachment.stored_name)

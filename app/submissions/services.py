@@ -8,17 +8,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.audit.services import record
 from app.auth.models import Organisation
 from app.contests.models import Criterion, Edition
-from app.contests.services import results_are_public
 from app.db import utcnow
 from app.extensions import db
-from app.judging.models import Assignment
-from app.ranking.enums import AwardKind
-from app.ranking.models import Award
 from app.submissions.enums import FIELDS_OF_ACTION, ApplicationStatus
 from app.submissions.models import Application, Attachment, CriterionAnswer
 from app.submissions.storage import StoredFile
@@ -122,35 +118,6 @@ def organisation_applications(organisation_id: int) -> list[Application]:
             .order_by(Edition.submissions_close_at.desc(), Application.id.desc())
         ).unique()
     )
-
-
-@dataclass(frozen=True)
-class AwardShown:
-    place: int | None  # None: a special mention
-    joint: bool
-
-
-def public_awards(organisation_id: int, applications: Sequence[Application]) -> dict[int, AwardShown]:
-    """The organisation's award per application id, for editions whose results are public; one query."""
-    public = {a.edition_id: a.id for a in applications if results_are_public(a.edition)}
-    if not public:
-        return {}
-    same_place = aliased(Award)
-    sharing = (
-        select(func.count(same_place.id))
-        .where(same_place.edition_id == Award.edition_id, same_place.place == Award.place)
-        .correlate(Award)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Award, sharing).where(Award.organisation_id == organisation_id, Award.edition_id.in_(public))
-    ).all()
-    return {
-        public[award.edition_id]: AwardShown(
-            place=award.place, joint=award.kind == AwardKind.PRIZE and shared > 1
-        )
-        for award, shared in rows
-    }
 
 
 def find_application(edition_id: int, organisation_id: int) -> Application | None:
@@ -305,15 +272,6 @@ def delete_attachment(attachment: Attachment) -> str:
 def attachment_count(application_id: int) -> int:
     return db.session.scalar(
         select(func.count(Attachment.id)).where(Attachment.application_id == application_id)
-    )
-
-
-def juror_assignment(user, application_id: int) -> Assignment | None:
-    """The signed-in juror's assignment to this application, if any (it grants read access)."""
-    if not (user.is_authenticated and getattr(user, "is_juror", False)):
-        return None
-    return db.session.scalar(
-        select(Assignment).where(Assignment.application_id == application_id, Assignment.juror_id == user.id)
     )
 
 

@@ -133,7 +133,7 @@ def test_issue_certificates_savepoint_released_files_wait_for_the_outer_commit(a
 
 
 def test_publish_results_issues_real_certificates_whose_files_exist_after_its_commit(app, make, db):
-    from app.ranking.services import publish_results
+    from app.results.publication import publish_results
 
     published = build_published(make, results_published_at=None)
     published.edition.judging_close_at = utcnow() - timedelta(days=1)
@@ -150,7 +150,7 @@ def test_publish_results_issues_real_certificates_whose_files_exist_after_its_co
 
 
 def test_publish_results_whose_commit_fails_leaves_no_certificate_file(app, make, db):
-    from app.ranking.services import publish_results
+    from app.results.publication import publish_results
 
     published = build_published(make, results_published_at=None)
     published.edition.judging_close_at = utcnow() - timedelta(days=1)

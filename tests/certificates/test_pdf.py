@@ -518,5 +518,6 @@ def test_pdf_module_imports_neither_flask_nor_sqlalchemy():
         "'app.certificates.pdf',",
         "'app.certificates.qr',",
         "'app.certificates.stamp',",
-        "'app.certificates.typeset']",
+        "'app.certificates.typeset',",
+        "'app.ordinals']",
     ]

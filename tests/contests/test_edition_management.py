@@ -541,9 +541,8 @@ def test_manage_list_shows_counts_by_status(client, organiser, make, db):
 
 def test_manage_edition_lists_only_sections_that_exist(client, organiser, make, monkeypatch):
     edition = make.edition()
-    monkeypatch.setattr(
-        routes, "MANAGEMENT_SECTIONS", [*routes.MANAGEMENT_SECTIONS, ("nowhere.page", "Ghost section")]
-    )
+    sections = routes.all_sections()
+    monkeypatch.setattr(routes, "all_sections", lambda: [*sections, ("nowhere.page", "Ghost section")])
 
     html = client.get(f"/manage/editions/{edition.id}").get_data(as_text=True)
 
@@ -553,7 +552,7 @@ def test_manage_edition_lists_only_sections_that_exist(client, organiser, make, 
 
 
 def test_criteria_locked_only_once_a_sheet_exists(make, db):
-    from app.contests.services import criteria_locked
+    from app.judging.queries import scoring_started
 
     edition = make.edition(phase="judging")
     entry = make.application(edition_=edition, status="eligible")
@@ -561,10 +560,10 @@ def test_criteria_locked_only_once_a_sheet_exists(make, db):
     juror = make.juror()
     assignment = make.assignment(entry, juror)
 
-    assert criteria_locked(edition) is False
+    assert scoring_started(edition) is False
     make.score_sheet(assignment, status="draft")
-    assert criteria_locked(edition) is True
-    assert criteria_locked(other) is False
+    assert scoring_started(edition) is True
+    assert scoring_started(other) is False
 
 
 def test_criterion_rows_keep_positions_contiguous(make, db, client, auth, organiser):

@@ -40,4 +40,4 @@ def logout():
     sign_out(current_user)
     db.session.commit()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("contests.home"))
+    return redirect(url_for("results.home"))

@@ -5,24 +5,28 @@ import json
 from sqlalchemy import select
 
 from app.certificates.models import Certificate
-from app.ranking import services
+from app.ranking import deliberation
 from app.ranking.models import Award
+from app.ranking.scores import load_scores
+from app.results import publication
 
 
 def publish(small, app, db, places=None, mention=None):
     """Record awards (A 1st, B 2nd, C 3rd by default) and publish through the service."""
     places = places or {"A": 1, "B": 2, "C": 3}
     decisions = [
-        services.AwardDecision(small.id_of(letter), "prize", place, f"The jury honours {letter}.")
+        deliberation.AwardDecision(small.id_of(letter), "prize", place, f"The jury honours {letter}.")
         for letter, place in places.items()
     ]
     if mention:
-        decisions.append(services.AwardDecision(small.id_of(mention), "special_mention", None, "A mention."))
+        decisions.append(
+            deliberation.AwardDecision(small.id_of(mention), "special_mention", None, "A mention.")
+        )
     with app.test_request_context():
-        scores = services.load_scores(small.edition)
-        services.record_awards(small.edition, scores, decisions, "Decided.", small.organiser)
+        scores = load_scores(small.edition)
+        deliberation.record_awards(small.edition, scores, decisions, "Decided.", small.organiser)
         db.session.commit()
-        services.publish_results(small.edition, actor=small.organiser)
+        publication.publish_results(small.edition, actor=small.organiser)
 
 
 def codes(db) -> dict[int, str]:

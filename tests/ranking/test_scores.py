@@ -2,11 +2,13 @@
 
 import pytest
 
-from app.ranking import scoring, services
+from app.ranking import scoring
+from app.ranking.scores import load_scores, rank
+from app.ranking.view import ranking_view
 
 
 def test_load_scores_counts_only_submitted_unrecused_sheets_of_jury_members(small):
-    scores = services.load_scores(small.edition)
+    scores = load_scores(small.edition)
 
     jurors = {juror.id: key for key, juror in small.jurors.items()}
     entries = {entry.id: letter for letter, entry in small.entries.items()}
@@ -30,7 +32,7 @@ def test_load_scores_lists_eligible_entries_and_the_whole_jury(small, make, db):
     make.application(edition_=small.edition, status="ineligible")
     make.application(edition_=small.edition, status="submitted")
 
-    scores = services.load_scores(small.edition)
+    scores = load_scores(small.edition)
 
     assert [e.reference for e in scores.entries.values()] == [
         small.entries[letter].reference for letter in "ABCDE"
@@ -46,7 +48,7 @@ def test_load_scores_ignores_sheets_of_ineligible_entries_and_removed_jurors(sma
     outsider = make.juror(name="Not On The Jury")
     make.score_sheet(make.assignment(small.entries["E"], outsider), [10, 10, 10])
 
-    scores = services.load_scores(small.edition)
+    scores = load_scores(small.edition)
 
     assert len(scores.sheets) == 14
     assert all(s.entry_id != ineligible.id and s.juror_id != outsider.id for s in scores.sheets)
@@ -55,14 +57,14 @@ def test_load_scores_ignores_sheets_of_ineligible_entries_and_removed_jurors(sma
 def test_load_scores_leaves_out_submitted_sheet_missing_a_score(small, make):
     make.score_sheet(make.assignment(small.entries["E"], small.jurors["two"]), [5, None, 5])
 
-    scores = services.load_scores(small.edition)
+    scores = load_scores(small.edition)
 
     assert len(scores.sheets) == 14
     assert scores.incomplete_sheets == 1
 
 
 def test_rank_small_edition_hand_checked(small):
-    ranking = services.rank(services.load_scores(small.edition))
+    ranking = rank(load_scores(small.edition))
 
     by_letter = {letter: ranking.row(entry.id) for letter, entry in small.entries.items()}
     assert {k: r.rank for k, r in by_letter.items()} == {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
@@ -86,7 +88,7 @@ def test_rank_small_edition_hand_checked(small):
 
 def test_ranking_view_says_why_podium_is_fragile(small, app):
     with app.test_request_context():
-        view = services.ranking_view(services.load_scores(small.edition))
+        view = ranking_view(load_scores(small.edition))
 
     reasons = {row.entry.organisation: row.reasons for row in view.rows}
     assert "4th under median" in reasons["Kocaeli"]
@@ -98,7 +100,7 @@ def test_ranking_view_says_why_podium_is_fragile(small, app):
 
 @pytest.mark.parametrize("method", scoring.METHODS)
 def test_rank_every_method_ranks_every_entry(small, method):
-    ranking = services.rank(services.load_scores(small.edition), method)
+    ranking = rank(load_scores(small.edition), method)
 
     assert ranking.method == method
     assert sorted(row.entry_id for row in ranking.rows) == sorted(e.id for e in small.entries.values())
@@ -116,7 +118,7 @@ def test_rank_uses_edition_tie_break_criteria(make, db):
     make.score_sheet(make.assignment(first, juror), [6, 4, 5])
     make.score_sheet(make.assignment(other, juror), [4, 6, 5])
 
-    ranking = services.rank(services.load_scores(edition))
+    ranking = rank(load_scores(edition))
 
     assert [(row.entry_id, row.rank) for row in ranking.rows] == [(other.id, 1), (first.id, 2)]
 
@@ -124,4 +126,4 @@ def test_rank_uses_edition_tie_break_criteria(make, db):
 def test_rank_without_criteria_is_none(make):
     edition = make.edition(phase="deliberation", criteria=())
 
-    assert services.rank(services.load_scores(edition)) is None
+    assert rank(load_scores(edition)) is None

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.ranking import scoring, services
+from app.ranking import deliberation, scoring
+from app.ranking.awards import joint_places
 from app.ranking.models import Award
+from app.ranking.scores import load_scores
 from tests.ranking.conftest import SmallEdition
 
 
@@ -123,7 +125,7 @@ def test_awards_joint_place_saved_with_justification(client, auth, small, db):
         ("prize", 1),
         ("prize", 2),
     ]
-    assert services.joint_places(db.session.scalars(select(Award)).all()) == {1}
+    assert joint_places(db.session.scalars(select(Award)).all()) == {1}
     page = client.get(awards_url(small)).get_data(as_text=True)
     assert selected(page, f"award_{small.id_of('B')}") == "1"
 
@@ -279,13 +281,13 @@ def test_awards_chair_refused_after_publication_organiser_sees_them(client, auth
 def test_record_awards_refuses_entry_outside_edition(small, make, db, app):
     outsider = make.application(status="eligible")
     ineligible = make.application(edition_=small.edition, status="ineligible")
-    scores = services.load_scores(small.edition)
+    scores = load_scores(small.edition)
 
     with app.test_request_context():
         for application in (outsider, ineligible):
-            decision = services.AwardDecision(application.id, "prize", 1, "A citation.")
-            with pytest.raises(services.DecisionRefused) as refused:
-                services.record_awards(small.edition, scores, [decision], "", small.organiser)
+            decision = deliberation.AwardDecision(application.id, "prize", 1, "A citation.")
+            with pytest.raises(deliberation.DecisionRefused) as refused:
+                deliberation.record_awards(small.edition, scores, [decision], "", small.organiser)
             assert (
                 refused.value.problems[0]
                 == "Only the eligible applications of this edition can receive an award."
@@ -300,8 +302,8 @@ def ranking_of(ranks: dict[int, int], prizes: int = 3) -> scoring.Ranking:
     return scoring.rank_entries(ranks, sheets, [scoring.Criterion(1)], scoring.Scale(0, 10, 1), prizes=prizes)
 
 
-def decisions(places: dict[int, int]) -> list[services.AwardDecision]:
-    return [services.AwardDecision(entry_id, "prize", place, "c") for entry_id, place in places.items()]
+def decisions(places: dict[int, int]) -> list[deliberation.AwardDecision]:
+    return [deliberation.AwardDecision(entry_id, "prize", place, "c") for entry_id, place in places.items()]
 
 
 @pytest.mark.parametrize(
@@ -321,6 +323,6 @@ def test_departures_tolerate_split_or_kept_computed_ties(app, places, follows):
     ranking = ranking_of({1: 1, 2: 1, 3: 3, 4: 4})
 
     with app.test_request_context():
-        found = services.departures(ranking, decisions(places), {})
+        found = deliberation.departures(ranking, decisions(places), {})
 
     assert (found == []) is follows

@@ -1,0 +1,97 @@
+"""What the organiser's ranking page (and the jury report) shows: the ranking with its reasons in words.
+
+View dataclasses over `scores.EditionScores` and the pure `scoring.Ranking`; no queries of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.formatting import page_ordinal
+from app.ranking import scoring
+from app.ranking.panel import PanelStats, juror_stats
+from app.ranking.scores import EditionScores, Entry, Juror, rank
+
+METHOD_LABELS = {
+    scoring.MEAN: _l("mean"),
+    scoring.MEDIAN: _l("median"),
+    scoring.TRIMMED_MEAN: _l("trimmed mean"),
+    scoring.ZSCORE: _l("z-scores"),
+}
+
+
+def method_label(method: str) -> str:
+    return str(METHOD_LABELS.get(method, method))
+
+
+def podium_change_words(change: scoring.PodiumChange, current_rank: int, jurors: Mapping[int, Juror]) -> str:
+    """'drops to 4th without Juror Two', '3rd under median'."""
+    if change.left_out_juror is None:
+        return _(
+            "%(rank)s under %(method)s", rank=page_ordinal(change.rank), method=method_label(change.method)
+        )
+    juror = jurors.get(change.left_out_juror)
+    name = juror.name if juror else _("juror #%(id)d", id=change.left_out_juror)
+    if change.aggregate is None:
+        return _("no sheet left without %(juror)s", juror=name)
+    if change.rank > current_rank:
+        return _("drops to %(rank)s without %(juror)s", rank=page_ordinal(change.rank), juror=name)
+    return _("rises to %(rank)s without %(juror)s", rank=page_ordinal(change.rank), juror=name)
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    entry: Entry
+    ranked: scoring.RankedEntry
+    totals: tuple[float, ...]  # this entry's sheet totals, lowest first
+    reasons: tuple[str, ...]  # why its podium status is fragile, in words
+
+
+@dataclass(frozen=True)
+class RankingView:
+    scores: EditionScores
+    ranking: scoring.Ranking | None
+    rows: tuple[RankingRow, ...]
+    panel: PanelStats | None
+    juror_totals: Mapping[int, tuple[float, ...]]  # by juror id, lowest first
+
+    @property
+    def method(self) -> str:
+        return self.ranking.method if self.ranking else self.scores.edition.aggregation
+
+    @property
+    def below_min_count(self) -> int:
+        return sum(1 for row in self.rows if row.ranked.below_min_sheets)
+
+    @property
+    def fragile_rows(self) -> tuple[RankingRow, ...]:
+        return tuple(row for row in self.rows if row.ranked.podium_fragile)
+
+
+def ranking_view(scores: EditionScores, method: str | None = None) -> RankingView:
+    ranking = rank(scores, method)
+    if ranking is None:
+        return RankingView(scores, None, (), None, {})
+    totals = scores.totals()
+    by_entry: dict[int, list[float]] = {}
+    by_juror: dict[int, list[float]] = {}
+    for (juror_id, entry_id), total in totals.items():
+        by_entry.setdefault(entry_id, []).append(total)
+        by_juror.setdefault(juror_id, []).append(total)
+    rows = tuple(
+        RankingRow(
+            entry=scores.entries[ranked.entry_id],
+            ranked=ranked,
+            totals=tuple(sorted(by_entry.get(ranked.entry_id, ()))),
+            reasons=tuple(podium_change_words(c, ranked.rank, scores.jurors) for c in ranked.podium_changes),
+        )
+        for ranked in ranking.rows
+    )
+    stats = juror_stats(scores.sheets, scores.scoring_criteria)
+    return RankingView(
+        scores, ranking, rows, stats, {juror_id: tuple(sorted(v)) for juror_id, v in by_juror.items()}
+    )

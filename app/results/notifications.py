@@ -1,0 +1,89 @@
+"""The result emails: each applicant of an edition hears of its award (email/results_laureate.txt) or is
+thanked for taking part (email/results_thanks.txt) when the results are published.
+
+Queued on the session by `notify_results` before the publication commits: they leave only if it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.models import Organisation, User
+from app.certificates.enums import CertificateKind
+from app.certificates.models import Certificate
+from app.contests.models import Edition
+from app.extensions import db
+from app.formatting import page_ordinal
+from app.links import external_url
+from app.mail import send_email
+from app.ranking.awards import edition_awards, joint_places
+from app.ranking.enums import AwardKind
+from app.results.queries import RECEIVED_STATUSES
+from app.submissions.models import Application
+
+
+def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int:
+    """Queue one email per active contact of every organisation that applied; returns how many."""
+    awards = {a.organisation_id: a for a in edition_awards(edition)}
+    codes = {c.organisation_id: c.verification_code for c in certificates if c.kind == CertificateKind.AWARD}
+    joint = joint_places(awards.values())
+    rows = db.session.execute(
+        select(
+            User.email,
+            User.name,
+            Organisation.id,
+            Organisation.name,
+            Application.reference,
+            Application.title,
+        )
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .join(Application, Application.organisation_id == Organisation.id)
+        .where(
+            Application.edition_id == edition.id,
+            Application.status.in_(RECEIVED_STATUSES),
+            User.active.is_(True),
+        )
+        .order_by(Organisation.name, User.email)
+    ).all()
+    results_url = external_url("results.public_results", slug=edition.slug)
+    for email, name, organisation_id, organisation, reference, title in rows:
+        award = awards.get(organisation_id)
+        context = dict(
+            name=name,
+            edition=edition.name,
+            organisation=organisation,
+            reference=reference,
+            title=title,
+            results_url=results_url,
+        )
+        if award is None:
+            subject = _("%(edition)s: the results", edition=edition.name)
+            send_email(email, subject, "results_thanks", **context)
+            continue
+        context.update(
+            place=award.place,
+            joint=award.place in joint,
+            special_mention=award.kind == AwardKind.SPECIAL_MENTION,
+            citation=award.citation,
+            place_words=_place_words(award.place, award.place in joint),
+            certificate_url=_certificate_download_url(codes.get(organisation_id)),
+        )
+        send_email(email, _("%(edition)s: your award", edition=edition.name), "results_laureate", **context)
+    return len(rows)
+
+
+def _certificate_download_url(code: str | None) -> str | None:
+    if code is None:
+        return None
+    return external_url("certificates.download", code=code)
+
+
+def _place_words(place: int | None, joint: bool) -> str:
+    if place is None:
+        return _("a special mention")
+    if joint:
+        return _("the joint %(place)s place", place=page_ordinal(place))
+    return _("the %(place)s place", place=page_ordinal(place))

@@ -1,0 +1,142 @@
+"""What the public may see of an edition's results: its laureates, the public editions, participation figures.
+
+Only editions whose results are public (`Edition.results_are_public`: published, or history from before
+the platform) are ever read here: the laureates of any other edition never leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from app.auth.models import Organisation
+from app.certificates.enums import CertificateKind
+from app.certificates.models import Certificate
+from app.contests.models import Edition
+from app.extensions import db
+from app.ranking.awards import awards_by_edition, joint_places
+from app.ranking.enums import AwardKind
+from app.submissions.enums import ApplicationStatus
+from app.submissions.models import Application
+
+# What an application "received" means in public figures: drafts and withdrawn ones do not count.
+RECEIVED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE)
+
+
+@dataclass(frozen=True)
+class Laureate:
+    """One award of an edition as the public sees it."""
+
+    edition_id: int
+    organisation_id: int
+    application_id: int | None  # None for editions from before the platform
+    kind: AwardKind
+    place: int | None  # None: a special mention
+    joint: bool  # a place shared by two or more prizes
+    organisation: str
+    organisation_kind: str
+    country: str  # ISO 3166-1 alpha-2
+    project_title: str | None
+    project_summary: str | None
+    reference: str | None
+    citation: str
+    certificate: Certificate | None = None  # loaded only when asked for
+
+
+def laureates(editions: Iterable[Edition], *, certificates: bool = False) -> dict[int, list[Laureate]]:
+    """The laureates per edition id, prizes by place then special mentions, for the editions whose results
+    are public (the others are left out); with `certificates`, each laureate's valid award certificate.
+
+    A fixed number of queries whatever the number of editions.
+    """
+    public_ids = [edition.id for edition in editions if edition.results_are_public]
+    awards = awards_by_edition(public_ids)
+    issued = _award_certificates(public_ids) if certificates and awards else {}
+    result = {}
+    for edition_id, edition_awards in awards.items():
+        joint = joint_places(edition_awards)
+        result[edition_id] = [
+            Laureate(
+                edition_id=edition_id,
+                organisation_id=award.organisation_id,
+                application_id=award.application_id,
+                kind=award.kind,
+                place=award.place,
+                joint=award.kind == AwardKind.PRIZE and award.place in joint,
+                organisation=award.organisation.name,
+                organisation_kind=award.organisation.kind,
+                country=award.organisation.country,
+                project_title=award.application.title if award.application else None,
+                project_summary=award.application.summary if award.application else None,
+                reference=award.application.reference if award.application else None,
+                citation=award.citation,
+                certificate=issued.get((edition_id, award.organisation_id)),
+            )
+            for award in edition_awards
+        ]
+    return result
+
+
+def edition_laureates(edition: Edition) -> list[Laureate]:
+    """The laureates of one edition with their certificates; empty unless its results are public."""
+    return laureates([edition], certificates=True).get(edition.id, [])
+
+
+def organisation_laureates(organisation_id: int, applications: Sequence[Application]) -> dict[int, Laureate]:
+    """The organisation's award per application id, for the editions whose results are public."""
+    application_of = {application.edition_id: application.id for application in applications}
+    found = laureates(application.edition for application in applications)
+    return {
+        application_of[laureate.edition_id]: laureate
+        for edition_laureates in found.values()
+        for laureate in edition_laureates
+        if laureate.organisation_id == organisation_id
+    }
+
+
+def _award_certificates(edition_ids: list[int]) -> dict[tuple[int, int], Certificate]:
+    rows = db.session.scalars(
+        select(Certificate).where(
+            Certificate.edition_id.in_(edition_ids),
+            Certificate.kind == CertificateKind.AWARD,
+            Certificate.revoked_at.is_(None),
+        )
+    )
+    return {(c.edition_id, c.organisation_id): c for c in rows}
+
+
+def public_editions() -> list[Edition]:
+    """Editions whose results are public (published, or history from before the platform), newest first."""
+    return list(
+        db.session.scalars(
+            select(Edition)
+            .where((Edition.results_published_at.is_not(None)) | Edition.archived.is_(True))
+            .order_by(Edition.year.desc(), Edition.ordinal.desc(), Edition.id.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Participation:
+    applications: int
+    countries: int
+
+
+def public_participation(editions: Iterable[Edition]) -> dict[int, Participation]:
+    """How many applications (and from how many countries) each public edition received."""
+    public_ids = [edition.id for edition in editions if edition.results_are_public]
+    if not public_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Application.edition_id,
+            func.count(Application.id),
+            func.count(func.distinct(Organisation.country)),
+        )
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.edition_id.in_(public_ids), Application.status.in_(RECEIVED_STATUSES))
+        .group_by(Application.edition_id)
+    ).all()
+    return {edition_id: Participation(count, countries) for edition_id, count, countries in rows if count}

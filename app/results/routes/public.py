@@ -1,0 +1,127 @@
+"""The public pages: the home page, the archive of editions and laureates, an edition's page, its results
+page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, render_template
+from flask_babel import gettext as _
+
+from app.contests import services as contests
+from app.contests.enums import Phase
+from app.contests.models import Edition
+from app.countries import country_name
+from app.links import external_url
+from app.results import queries
+from app.results.routes import bp
+
+API_CACHE = "public, max-age=300"
+
+
+@bp.get("/")
+def home():
+    editions = contests.all_editions()
+    current = contests.current_edition(editions)
+    return render_template(
+        "results/home.html",
+        current=current,
+        past=[e for e in editions if e.results_are_public and e is not current],
+        laureates=queries.laureates(editions),
+        participation=queries.public_participation(editions),
+        Phase=Phase,
+    )
+
+
+@bp.get("/editions")
+def archive():
+    editions = contests.all_editions()
+    return render_template(
+        "results/archive.html",
+        editions=editions,
+        laureates=queries.laureates(editions),
+        participation=queries.public_participation(editions),
+    )
+
+
+@bp.get("/editions/<slug>")
+def edition(slug: str):
+    item = contests.edition_by_slug(slug)
+    if item is None:
+        abort(404)
+    return render_template(
+        "results/edition.html",
+        edition=item,
+        laureates=queries.laureates([item]).get(item.id, []),
+        participation=queries.public_participation([item]).get(item.id),
+        Phase=Phase,
+    )
+
+
+def _public_edition(slug: str) -> Edition | None:
+    edition = contests.edition_by_slug(slug)
+    return edition if edition is not None and edition.results_are_public else None
+
+
+@bp.get("/editions/<slug>/results")
+def public_results(slug: str):
+    edition = _public_edition(slug)
+    if edition is None:
+        abort(404)
+    return render_template(
+        "results/results.html", edition=edition, laureates=queries.edition_laureates(edition)
+    )
+
+
+@bp.get("/api/editions")
+def api_editions():
+    editions = queries.public_editions()
+    return _json({"editions": [{"slug": e.slug, "name": e.name, "year": e.year} for e in editions]})
+
+
+@bp.get("/api/editions/<slug>/results")
+def api_results(slug: str):
+    """The laureates of a published edition. Special mentions are left out: `place` is always a number."""
+    edition = _public_edition(slug)
+    if edition is None:
+        return _json({"error": "not_found", "message": _("No published results for this edition.")}, 404)
+    laureates = [
+        {
+            "place": laureate.place,
+            "joint": laureate.joint,
+            "organisation": laureate.organisation,
+            "country": country_name(laureate.country),
+            "project_title": laureate.project_title,
+            "citation": laureate.citation,
+            "certificate_url": _certificate_url("certificates.download", laureate),
+            "verification_url": _certificate_url("certificates.verify", laureate),
+        }
+        for laureate in queries.edition_laureates(edition)
+        if laureate.place is not None
+    ]
+    return _json(
+        {
+            "edition": {
+                "slug": edition.slug,
+                "name": edition.name,
+                "year": edition.year,
+                "ceremony_date": edition.ceremony_date.isoformat() if edition.ceremony_date else None,
+                "ceremony_place": edition.ceremony_place,
+            },
+            "laureates": laureates,
+        }
+    )
+
+
+def _json(data: dict, status: int = 200) -> Response:
+    """JSON in the order written here (jsonify sorts keys); public and cacheable when found."""
+    response = Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
+    if status == 200:
+        response.headers["Cache-Control"] = API_CACHE
+    return response
+
+
+def _certificate_url(endpoint: str, laureate: queries.Laureate) -> str | None:
+    if laureate.certificate is None:
+        return None
+    return external_url(endpoint, code=laureate.certificate.verification_code)
