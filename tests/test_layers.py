@@ -23,7 +23,13 @@ APP = Path(__file__).resolve().parent.parent / "app"
 DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results")
 INFRASTRUCTURE = ("db", "extensions", "formatting", "mail", "links", "countries", "web", "audit", "ordinals")
 ASSEMBLY = ("__init__", "permissions", "cli", "demo", "demo_data")
-PURE = ("ranking/scoring.py", "judging/allocation.py", "certificates/content.py", "ordinals.py")
+PURE = (
+    "ranking/scoring.py",
+    "ranking/panel.py",
+    "judging/allocation.py",
+    "certificates/content.py",
+    "ordinals.py",
+)
 FRAMEWORKS = (
     "flask",
     "flask_babel",
