@@ -1,7 +1,7 @@
 """Template filters: dates in the prize's time zone, countries, amounts, scores, ordinals in the page's
 language."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,25 @@ from app.ordinals import ordinal
 
 def display_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A naive wall-clock time in Strasbourg, as a UTC instant."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=display_zone()).astimezone(UTC)
+
+
+def utc_to_local(value: datetime | None) -> datetime | None:
+    """A UTC instant as a naive Strasbourg wall-clock time, for a datetime-local input."""
+    if value is None:
+        return None
+    return value.astimezone(display_zone()).replace(tzinfo=None)
+
+
+def local_time_exists(value: datetime) -> bool:
+    """False for wall-clock times skipped when the clocks go forward (02:30 on the last Sunday of March)."""
+    return utc_to_local(local_to_utc(value)) == value
 
 
 def local_datetime(value: datetime | None) -> str:

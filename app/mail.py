@@ -29,11 +29,6 @@ def send_email(to: str | list[str], subject: str, template: str, **context) -> M
     return message
 
 
-def pending() -> list[Message]:
-    """Messages queued in this session and not yet delivered (for tests and the CLI's summaries)."""
-    return list(db.session.info.get(_PENDING, []))
-
-
 @event.listens_for(Session, "after_commit")
 def _deliver_on_commit(session: Session) -> None:
     # Flask-SQLAlchemy's sessions live inside an application context, so current_app is this one.

@@ -49,8 +49,8 @@ def _same_site_referrer() -> str | None:
     if not referrer:
         return None
     parts = urlsplit(referrer)
-    if parts.netloc and parts.netloc != request.host:
-        return None
+    if parts.netloc != request.host or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return None  # another site, or a path a browser would read as one ("//elsewhere.example")
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 

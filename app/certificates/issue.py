@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -35,6 +34,7 @@ from app.contests.models import Edition
 from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
+from app.formatting import display_zone
 from app.links import external_url
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.enums import AwardKind
@@ -214,19 +214,15 @@ def _content(
         verification_code=code,
         verification_url=public_url("certificates.verify", code=code),
         # Printed as a date: the day in Strasbourg, not in UTC.
-        issued_at=certificate.issued_at.astimezone(_display_zone()),
+        issued_at=certificate.issued_at.astimezone(display_zone()),
     )
-
-
-def _display_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
 
 
 def _ceremony_date(edition: Edition) -> date:
     """The ceremony's date; without one, the day the results were (or are being) published."""
     if edition.ceremony_date is not None:
         return edition.ceremony_date
-    return (edition.results_published_at or utcnow()).astimezone(_display_zone()).date()
+    return (edition.results_published_at or utcnow()).astimezone(display_zone()).date()
 
 
 def revoke_certificate(certificate: Certificate, *, actor=None, now: datetime | None = None) -> None:

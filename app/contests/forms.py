@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.contests import services
 from app.contests.enums import Aggregation
 from app.contests.models import Edition
+from app.formatting import format_score, local_time_exists, local_to_utc
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_WEIGHT = Decimal("9999.99")  # Numeric(6, 2)
@@ -205,7 +206,7 @@ class EditionForm(FlaskForm):
         valid = True
         for name in self.DATE_FIELDS:
             field = self[name]
-            if field.data is not None and not services.local_time_exists(field.data):
+            if field.data is not None and not local_time_exists(field.data):
                 valid = self._fail(
                     field, _l("This time does not exist in Strasbourg: the clocks go forward that night.")
                 )
@@ -245,8 +246,8 @@ class EditionForm(FlaskForm):
                 self.score_step,
                 _l(
                     "The step must divide the range from %(low)s to %(high)s exactly.",
-                    low=services.plain_number(low),
-                    high=services.plain_number(high),
+                    low=format_score(low),
+                    high=format_score(high),
                 ),
             )
         for field in (self.score_min, self.score_max, self.score_step):
@@ -312,7 +313,7 @@ class EditionForm(FlaskForm):
                 continue
             value = self[name].data
             if name in self.DATE_FIELDS:
-                value = services.local_to_utc(value)
+                value = local_to_utc(value)
             elif isinstance(value, str):
                 value = _text(value)
             values[name] = value

@@ -2,8 +2,6 @@
 
 The public pages (home, archive, an edition's page) are in app/results/routes/public.py."""
 
-from decimal import Decimal
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,6 +14,7 @@ from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_se
 from app.contests.models import Edition
 from app.contests.navigation import all_sections
 from app.extensions import db
+from app.formatting import utc_to_local
 from app.judging.queries import scoring_started
 from app.ordinals import ordinal
 from app.submissions.queries import answer_counts, application_counts
@@ -47,11 +46,6 @@ def place_label(place: int | None, joint: bool = False) -> str:
     # English ordinals, as before a catalogue translates the rest of these words ("%(place)s place").
     words = ordinal(place, "en")
     return _("Joint %(place)s place", place=words) if joint else _("%(place)s place", place=words)
-
-
-@bp.app_template_filter()
-def plain_number(value: Decimal | None) -> str:
-    return services.plain_number(value)
 
 
 @bp.app_template_global()
@@ -165,7 +159,7 @@ def _new_form_data(source: Edition | None) -> dict:
 def _edit_form_data(item: Edition) -> dict:
     data = services.plain_decimals({name: getattr(item, name) for name in services.EDITION_FIELDS})
     for name in EditionForm.DATE_FIELDS:
-        data[name] = services.utc_to_local(data[name])
+        data[name] = utc_to_local(data[name])
     data["criteria"] = [
         {
             "id": c.id,

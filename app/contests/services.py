@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from app.contests.enums import Phase
 from app.contests.models import Criterion, Edition
 from app.db import utcnow
 from app.extensions import db
-from app.formatting import display_zone
+from app.formatting import display_zone, format_score, utc_to_local
 
 # The default criteria of the prize, from the Council of Europe's assessment themes.
 DEFAULT_CRITERIA = (
@@ -62,28 +62,6 @@ DEFAULT_CRITERIA = (
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PREFIX_PATTERN = re.compile(r"^[A-Z0-9]+$")
-
-
-# --- Strasbourg local time <-> UTC ---------------------------------------------------------------------
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    """A naive wall-clock time in Strasbourg, as a UTC instant."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=display_zone()).astimezone(UTC)
-
-
-def utc_to_local(value: datetime | None) -> datetime | None:
-    """A UTC instant as a naive Strasbourg wall-clock time, for a datetime-local input."""
-    if value is None:
-        return None
-    return value.astimezone(display_zone()).replace(tzinfo=None)
-
-
-def local_time_exists(value: datetime) -> bool:
-    """False for wall-clock times skipped when the clocks go forward (02:30 on the last Sunday of March)."""
-    return utc_to_local(local_to_utc(value)) == value
 
 
 # --- Reading editions ------------------------------------------------------------------------------------
@@ -172,7 +150,7 @@ def _jsonable(value):
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return plain_number(value)
+        return format_score(value)
     return value
 
 
@@ -184,17 +162,9 @@ def criterion_snapshot(criterion: Criterion) -> dict:
     return {name: _jsonable(getattr(criterion, name)) for name in CRITERION_FIELDS}
 
 
-def plain_number(value: Decimal | None) -> str:
-    """10.00 -> '10', 0.50 -> '0.5' (never '1E+1')."""
-    if value is None:
-        return ""
-    text = format(Decimal(value), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def plain_decimal(value: Decimal | None) -> Decimal | None:
     """The same number without trailing zeros, so that a form shows 10 rather than 10.00."""
-    return None if value is None else Decimal(plain_number(value))
+    return None if value is None else Decimal(format_score(value))
 
 
 def plain_decimals(values: dict) -> dict:

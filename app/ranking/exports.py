@@ -25,7 +25,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.countries import country_name
-from app.formatting import display_zone
+from app.formatting import utc_to_local
 from app.ranking import scoring
 from app.ranking.scores import SheetRecord
 from app.ranking.view import RankingView, method_label
@@ -61,7 +61,8 @@ def _rounded(value: float | None, places: int = 2) -> Decimal | None:
 
 def _local(value: datetime | None) -> datetime | None:
     """A UTC instant as Strasbourg wall-clock time without a zone (spreadsheets know no zones)."""
-    return None if value is None else value.astimezone(display_zone()).replace(tzinfo=None, microsecond=0)
+    local = utc_to_local(value)
+    return None if local is None else local.replace(microsecond=0)
 
 
 def ranking_table(view: RankingView) -> Table:

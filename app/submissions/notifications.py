@@ -12,29 +12,31 @@ from app.mail import send_email
 from app.submissions.models import Application
 
 
-def _view_url(application: Application) -> str:
-    return external_url("submissions.view", application_id=application.id)
-
-
 def notify_submitted(application: Application, user: User) -> None:
-    send_email(
-        user.email,
+    _notify(
+        application,
+        user,
         _("Application %(reference)s received", reference=application.reference),
         "submission_receipt",
-        application=application,
-        edition=application.edition,
-        user=user,
-        view_url=_view_url(application),
     )
 
 
 def notify_withdrawn(application: Application, user: User) -> None:
-    send_email(
-        user.email,
+    _notify(
+        application,
+        user,
         _("Application %(reference)s withdrawn", reference=application.reference),
         "submission_withdrawn",
+    )
+
+
+def _notify(application: Application, user: User, subject: str, template: str) -> None:
+    send_email(
+        user.email,
+        subject,
+        template,
         application=application,
         edition=application.edition,
         user=user,
-        view_url=_view_url(application),
+        view_url=external_url("submissions.view", application_id=application.id),
     )

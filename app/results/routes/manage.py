@@ -9,9 +9,9 @@ from flask_login import current_user, login_required
 from app import permissions as can
 from app.contests.enums import Phase
 from app.contests.models import Edition
-from app.contests.services import local_time_exists, local_to_utc, utc_to_local
 from app.db import utcnow
 from app.extensions import db
+from app.formatting import local_time_exists, local_to_utc, utc_to_local
 from app.ranking.awards import edition_awards, joint_places
 from app.results import publication
 from app.results.forms import PublishForm, ScheduleForm
