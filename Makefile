@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format install check-system clean
+.PHONY: run test lint format install check-system clean translations
+
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "prizejury needs Python 3.11 (set PYTHON=/path/to/python3.11)")'
@@ -17,7 +18,20 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-install: $(VENV)/.installed
+# Compiled catalogues (.mo) are built from the committed .po files, never committed themselves.
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+BABEL_KEYWORDS := -k _l -k _nl:1,2 -k lazy_gettext -k lazy_ngettext:1,2
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+
+install: $(VENV)/.installed $(COMPILED)
+
+# After changing user-facing strings: extract them and merge them into every catalogue, then translate.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --project=prizejury --omit-header --no-wrap --sort-by-file -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-wrap --ignore-obsolete
 
 check-system: install
 	@$(BIN)/python -c 'import weasyprint' 2>/dev/null || { \
