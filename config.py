@@ -50,7 +50,6 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"  # Strasbourg
     DISPLAY_TIMEZONE = "Europe/Paris"
-    LANGUAGES = ("en", "fr")
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     DEMO_DATA_ALLOWED = True

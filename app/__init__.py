@@ -4,12 +4,12 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from app import extensions
+from app import extensions, i18n
 from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
@@ -58,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     extensions.mail.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -77,14 +77,6 @@ def register_extensions(app: Flask) -> None:
 
 def config_allows_test_domains(app: Flask) -> bool:
     return app.config["CONFIG_NAME"] != "production"
-
-
-def _select_locale() -> str:
-    from flask import current_app, has_request_context
-
-    if not has_request_context():  # emails sent from the command line
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "en"
 
 
 @event.listens_for(Engine, "connect")
@@ -180,6 +172,10 @@ def register_template_helpers(app: Flask) -> None:
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["edition_section_group"] = section_group
+    app.jinja_env.globals.update(
+        current_language=i18n.current_language, languages=i18n.LANGUAGES, language_name=i18n.language_name
+    )
+    app.jinja_env.filters["marked"] = i18n.marked
 
 
 def register_cli(app: Flask) -> None:

@@ -4,8 +4,8 @@
   A domain's models, services, forms and pure modules import only their own or lower domains.
 - Route modules (`routes.py`, a `routes/` package) and command modules (`cli.py`) may use any domain.
 - Only route modules import forms and routes.
-- Infrastructure (`app/db.py`, `extensions.py`, `formatting.py`, `mail.py`, `links.py`, `countries.py`,
-  `web.py`, `ordinals.py`, `audit/`) imports no domain.
+- Infrastructure (`app/db.py`, `extensions.py`, `formatting.py`, `i18n.py`, `mail.py`, `links.py`,
+  `countries.py`, `web.py`, `ordinals.py`, `audit/`) imports no domain.
 - Pure modules import nothing from Flask, SQLAlchemy or `app`, other pure modules (`app/ordinals.py`) aside.
 - The application's own assembly (`app/__init__.py`, `app/permissions.py`, `app/cli.py`, the demo) sits on
   top and may import anything.
@@ -21,7 +21,18 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results")
-INFRASTRUCTURE = ("db", "extensions", "formatting", "mail", "links", "countries", "web", "audit", "ordinals")
+INFRASTRUCTURE = (
+    "db",
+    "extensions",
+    "formatting",
+    "i18n",
+    "mail",
+    "links",
+    "countries",
+    "web",
+    "audit",
+    "ordinals",
+)
 ASSEMBLY = ("__init__", "permissions", "cli", "demo", "demo_data")
 PURE = (
     "ranking/scoring.py",

@@ -1,5 +1,5 @@
 """One's own account: registering an organisation, confirming the email, choosing, changing and resetting
-the password, accepting an invitation, renaming oneself.
+the password, accepting an invitation, renaming oneself, choosing one's language.
 
 Each use case flushes and records its audit event; the caller queues the email (notifications.py) and
 commits. Refusals that the form shows beside a field are exceptions the route catches (RegistrationRefused).
@@ -13,6 +13,7 @@ from app.auth.queries import find_organisation, normalise_email, user_by_email
 from app.auth.sessions import end_all_sessions, end_other_sessions
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class RegistrationRefused(Exception):
@@ -34,6 +35,7 @@ def register_organisation(
     contact_name: str,
     email: str,
     password: str,
+    language: str = DEFAULT_LANGUAGE,
 ) -> User:
     """Create the organisation and its contact person (applicant, email unconfirmed); the caller commits."""
     email = normalise_email(email)
@@ -54,6 +56,7 @@ def register_organisation(
         role=Role.APPLICANT,
         organisation=organisation,
         password_hash=hash_password(password),
+        language=language,
     )
     db.session.add_all([organisation, user])
     db.session.flush()
@@ -104,6 +107,15 @@ def accept_invitation(user: User, name: str, password: str) -> None:
     user.name = name.strip() or user.name
     set_password(user, password)
     audit.record("user.accept_invitation", user, before=before, after={"name": user.name}, actor=user)
+
+
+def set_language(user: User, language: str) -> bool:
+    """The language of one's pages and emails; False when it is unknown or unchanged."""
+    if language not in LANGUAGES or language == user.language:
+        return False
+    user.language = language
+    db.session.flush()
+    return True
 
 
 def rename(user: User, name: str) -> bool:

@@ -1,6 +1,6 @@
 """The auth blueprint: signing in and out (session.py), one's own account and the links that arrive by
-email (account.py), an organisation's colleagues (colleagues.py), and the organisers' people screens
-(people.py). Endpoint names are `auth.<view>` whichever module a view lives in.
+email (account.py), an organisation's colleagues (colleagues.py), the organisers' people screens (people.py)
+and the language switch (language.py). Endpoint names are `auth.<view>` whichever module a view lives in.
 
 Helpers shared by those modules live here too: where a user's home is, and which next= targets are safe.
 """
@@ -52,4 +52,4 @@ def signed_in_user() -> User:
 
 
 # The views register themselves on bp when imported.
-from app.auth.routes import account, colleagues, people, session  # noqa: E402, F401
+from app.auth.routes import account, colleagues, language, people, session  # noqa: E402, F401
