@@ -2,15 +2,16 @@
 language."""
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.countries import country_name
 from app.db import utcnow
+from app.i18n import current_language
 from app.ordinals import ordinal
 
 
@@ -84,21 +85,46 @@ def status_label(status: str) -> str:
 
 def page_ordinal(number: int) -> str:
     """'1st', '2nd' on an English page; '1er', '2e' on a French one."""
-    return ordinal(number, str(get_locale() or "en"))
+    return ordinal(number, current_language())
+
+
+def page_country(code: str | None) -> str:
+    """The country's name in the page's language."""
+    return country_name(code, current_language())
 
 
 def euro(value: int | None) -> str:
+    """A budget in whole euros as the page's language writes it: '€50,000', '50 000 €'."""
     if value is None:
         return ""
-    return f"€{value:,}".replace(",", "\u202f")
+    pattern = get_locale().currency_formats["standard"].pattern
+    return format_currency(value, "EUR", format=pattern.replace(".00", ""), currency_digits=False)
 
 
 def format_score(value: Decimal | float | int | None) -> str:
-    """'7', '7.5', '' for no score: scores without trailing zeros."""
+    """'7', '7.5', '' for no score: scores without trailing zeros, as a form field or a file carries them."""
     if value is None:
         return ""
     number = Decimal(str(value)).normalize()
     return f"{number:f}"
+
+
+def local_score(value: Decimal | float | int | None) -> str:
+    """A score for reading: '7.5' on an English page, '7,5' on a French one."""
+    if value is None:
+        return ""
+    number = Decimal(str(value)).normalize()
+    try:
+        return format_decimal(number, format="#,##0.###")
+    except InvalidOperation:  # beyond what Babel rounds (1e400 typed into a score field): as typed
+        return format_score(number)
+
+
+def local_decimal(value: Decimal | float | None, places: int = 2) -> str:
+    """A figure with a fixed number of decimals in the page's language ('8.60', '8,60')."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
 def register(app: Flask) -> None:
@@ -106,8 +132,9 @@ def register(app: Flask) -> None:
         local_datetime=local_datetime,
         local_date=local_date,
         time_left=time_left,
-        country=country_name,
+        country=page_country,
         euro=euro,
-        score=format_score,
+        score=local_score,
+        decimal=local_decimal,
     )
     app.jinja_env.globals.update(now=utcnow, status_label=status_label)

@@ -4,16 +4,25 @@
 when that session commits (printed in development, captured in tests, SMTP in production) and is dropped if
 it rolls back, so no one is told of a change that did not happen. What is queued after the last commit leaves
 when the request or command ends without an error.
+
+A message is composed in its recipient's language: notifications compose it inside
+`in_language(user.language)` (or, for several recipients, inside each group of `by_language(users)`), so the
+subject, the body and every date, number and organiser's text in them follow that language.
 """
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.extensions import db, mail
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +36,25 @@ def send_email(to: str | list[str], subject: str, template: str, **context) -> M
     message.body = render_template(f"email/{template}.txt", **context)
     db.session.info.setdefault(_PENDING, []).append(message)
     return message
+
+
+@contextmanager
+def in_language(language: str | None) -> Iterator[None]:
+    """Compose what is inside in `language` (English when it is not one of the interface's)."""
+    with force_locale(language if language in LANGUAGES else DEFAULT_LANGUAGE):
+        yield
+
+
+def by_language(recipients: Iterable) -> Iterator[list[str]]:
+    """The recipients' addresses (objects with `email` and `language`), one group per language; the loop's
+    body runs inside that language, so one message is composed for each group."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for recipient in recipients:
+        language = recipient.language if recipient.language in LANGUAGES else DEFAULT_LANGUAGE
+        groups[language].append(recipient.email)
+    for language in sorted(groups):
+        with in_language(language):
+            yield groups[language]
 
 
 @event.listens_for(Session, "after_commit")

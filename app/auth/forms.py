@@ -27,6 +27,7 @@ from app.auth.enums import AccountStatus, OrganisationKind, Role
 from app.auth.labels import ACCOUNT_STATUS_LABELS, KIND_LABELS, ROLE_LABELS
 from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, password_problem
 from app.countries import is_member_state, member_state_choices
+from app.i18n import LANGUAGES, current_language, language_name
 
 PASSWORD_HELP = _l(
     "At least %(min)d characters. A long passphrase of several words is best; very common passwords "
@@ -221,14 +222,27 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
         return getattr(self.account, "email", ""), self.name.data or ""
 
 
+def language_field(label, description=""):
+    """The language of someone's pages and emails; each choice named in its own language."""
+    return RadioField(
+        label,
+        choices=_choices((code, language_name(code).capitalize()) for code in LANGUAGES),
+        default=current_language,
+        validators=[DataRequired()],
+        description=description,
+    )
+
+
 class AccountForm(FlaskForm):
     name = name_field(_l("Your name"))
+    language = language_field(_l("Language"), _l("Of these pages and of the emails we send you."))
     submit = SubmitField(_l("Save"))
 
 
 class InviteColleagueForm(FlaskForm):
     name = name_field(_l("Colleague's name"))
     email = email_field(_l("Colleague's email address"))
+    language = language_field(_l("Language of their emails"))
     submit = SubmitField(_l("Send the invitation"))
 
 
@@ -250,6 +264,7 @@ class InvitePersonForm(FlaskForm):
         validators=[validate_member_state],
         description=_l("Required for jurors: each juror represents a member state."),
     )
+    language = language_field(_l("Language of their emails"))
     submit = SubmitField(_l("Send the invitation"))
 
     def __init__(self, *args, **kwargs):

@@ -12,6 +12,7 @@ from app.auth.queries import normalise_email, user_by_email
 from app.auth.sessions import end_all_sessions
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class EmailTaken(Exception):
@@ -30,6 +31,7 @@ def invite(
     organisation_id: int | None = None,
     country: str | None = None,
     invited_by: User | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> User:
     """An account without a password: the invitation link lets its owner choose one. The caller commits."""
     existing = user_by_email(email)
@@ -42,6 +44,7 @@ def invite(
         organisation_id=organisation_id,
         country=country.upper() if country else None,
         invited_at=utcnow(),
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
     )
     db.session.add(user)
     db.session.flush()

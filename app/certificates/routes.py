@@ -7,8 +7,8 @@ import io
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import permissions as can
@@ -22,6 +22,7 @@ from app.certificates.models import Certificate
 from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
 from app.extensions import db, limiter, login_manager
+from app.i18n import current_language
 from app.results.models import PublicationPlan
 from app.web import load_or_404
 
@@ -37,11 +38,6 @@ def _public_certificate(code: str) -> Certificate:
     if certificate is None or not certificate.edition.results_are_public:
         abort(404)
     return certificate
-
-
-def _page_language() -> str:
-    locale = get_locale()
-    return "fr" if locale is not None and locale.language == "fr" else "en"
 
 
 # --- Public verification -----------------------------------------------------------------------------------
@@ -76,7 +72,7 @@ def verify(code: str):
         form = VerifyForm(formdata=None)
         return render_template("certificates/verify_form.html", form=form, unknown=True), 404
     content = content_of(certificate)
-    language = _page_language()
+    language = current_language()
     return render_template(
         "certificates/verify.html",
         certificate=certificate,
@@ -150,7 +146,7 @@ def _render_list(edition: Edition, form: IssueForm | None = None, status: int = 
         problems=issue_problems(edition),
         form=form or _issue_form(edition, certificates),
         language_labels=LANGUAGE_LABELS,
-        label=functools.partial(distinction_label, language=_page_language()),
+        label=functools.partial(distinction_label, language=current_language()),
     ), status
 
 

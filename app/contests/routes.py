@@ -14,9 +14,8 @@ from app.contests.forms import AGGREGATION_LABELS, EditionForm, locked_fields_se
 from app.contests.models import Edition
 from app.contests.navigation import all_sections
 from app.extensions import db
-from app.formatting import utc_to_local
+from app.formatting import page_ordinal, utc_to_local
 from app.judging.queries import scoring_started
-from app.ordinals import ordinal
 from app.submissions.queries import answer_counts, application_counts
 
 bp = Blueprint("contests", __name__)
@@ -43,8 +42,7 @@ def place_label(place: int | None, joint: bool = False) -> str:
     """'1st place', 'Joint 2nd place'."""
     if place is None:
         return _("Special mention")
-    # English ordinals, as before a catalogue translates the rest of these words ("%(place)s place").
-    words = ordinal(place, "en")
+    words = page_ordinal(place)
     return _("Joint %(place)s place", place=words) if joint else _("%(place)s place", place=words)
 
 

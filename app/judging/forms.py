@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import NumberInput
 
 from app.countries import member_state_choices
-from app.formatting import format_score
+from app.formatting import format_score, local_score
 
 COMMENT_MAX = 5000
 REASON_MAX = 2000
@@ -45,16 +45,16 @@ class Scale:
         if value < self.min or value > self.max:
             return _l(
                 "Give a score from %(min)s to %(max)s: %(value)s is outside the scale.",
-                min=format_score(self.min),
-                max=format_score(self.max),
-                value=format_score(value),
+                min=local_score(self.min),
+                max=local_score(self.max),
+                value=local_score(value),
             )
         if (value - self.min) % self.step != 0:
             return _l(
                 "Scores go in steps of %(step)s from %(min)s: %(value)s is not one of them.",
-                step=format_score(self.step),
-                min=format_score(self.min),
-                value=format_score(value),
+                step=local_score(self.step),
+                min=local_score(self.min),
+                value=local_score(value),
             )
         return None
 
@@ -90,7 +90,7 @@ class ScoreField(Field):
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            raise ValueError(_l("Enter a number, such as %(example)s.", example=format_score(self.scale.max)))
+            raise ValueError(_l("Enter a number, such as %(example)s.", example=local_score(self.scale.max)))
         self.data = number
 
     def pre_validate(self, form):
@@ -162,9 +162,9 @@ def sheet_form(criteria, scale: Scale, **kwargs) -> SheetForm:
                 scale=scale,
                 description=_l(
                     "From %(min)s to %(max)s, in steps of %(step)s.",
-                    min=format_score(scale.min),
-                    max=format_score(scale.max),
-                    step=format_score(scale.step),
+                    min=local_score(scale.min),
+                    max=local_score(scale.max),
+                    step=local_score(scale.step),
                 ),
             ),
         )

@@ -15,29 +15,27 @@ from app.auth.tokens import INVITATION_MAX_AGE, make_token
 from app.contests.models import Edition
 from app.formatting import local_datetime
 from app.judging.models import Assignment
-from app.judging.queries import applicant_emails, organiser_emails
+from app.judging.queries import applicant_accounts, organisers
 from app.links import external_url
-from app.mail import send_email
+from app.mail import by_language, in_language, send_email
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
 
 def notify_screened(application: Application) -> None:
     """Tell the applicant's accounts the eligibility decision (with the reason when ineligible)."""
-    recipients = applicant_emails(application)
-    if not recipients:
-        return
     eligible = application.status == ApplicationStatus.ELIGIBLE
-    send_email(
-        recipients,
-        _("Your application %(reference)s is eligible", reference=application.reference)
-        if eligible
-        else _("Your application %(reference)s is not eligible", reference=application.reference),
-        "judging_screened",
-        application=application,
-        edition=application.edition,
-        eligible=eligible,
-    )
+    for recipients in by_language(applicant_accounts(application)):
+        send_email(
+            recipients,
+            _("Your application %(reference)s is eligible", reference=application.reference)
+            if eligible
+            else _("Your application %(reference)s is not eligible", reference=application.reference),
+            "judging_screened",
+            application=application,
+            edition=application.edition,
+            eligible=eligible,
+        )
 
 
 def notify_invitation(edition: Edition, user: User, *, needs_link: bool, invited_by: User) -> None:
@@ -48,54 +46,54 @@ def notify_invitation(edition: Edition, user: User, *, needs_link: bool, invited
         if needs_link
         else external_url("auth.login")
     )
-    send_email(
-        user.email,
-        _("You are invited to the jury of the %(edition)s", edition=edition.name),
-        "judging_invitation",
-        user=user,
-        edition=edition,
-        link=link,
-        needs_link=needs_link,
-        valid_days=INVITATION_MAX_AGE // 86400,
-        invited_by=invited_by,
-    )
+    with in_language(user.language):
+        send_email(
+            user.email,
+            _("You are invited to the jury of the %(edition)s", edition=edition.name),
+            "judging_invitation",
+            user=user,
+            edition=edition,
+            link=link,
+            needs_link=needs_link,
+            valid_days=INVITATION_MAX_AGE // 86400,
+            invited_by=invited_by,
+        )
 
 
 def notify_recusal(assignment: Assignment, juror: User) -> None:
     """Tell the organisers that a juror recused from an entry, why, and where to check its jurors."""
-    recipients = organiser_emails()
-    if not recipients:
-        return
     application = assignment.application
-    send_email(
-        recipients,
-        _("%(juror)s recused from %(reference)s", juror=juror.name, reference=application.reference),
-        "judging_recusal",
-        juror=juror,
-        application=application,
-        edition=application.edition,
-        reason=assignment.recusal_reason,
-        link=external_url("judging.progress", edition_id=application.edition_id),
-    )
+    for recipients in by_language(organisers()):
+        send_email(
+            recipients,
+            _("%(juror)s recused from %(reference)s", juror=juror.name, reference=application.reference),
+            "judging_recusal",
+            juror=juror,
+            application=application,
+            edition=application.edition,
+            reason=assignment.recusal_reason,
+            link=external_url("judging.progress", edition_id=application.edition_id),
+        )
 
 
 def notify_reminder(
     edition: Edition, juror: User, *, outstanding: int, submitted: int, assigned: int
 ) -> None:
     """Remind a juror how many of their sheets are still to be submitted, and by when."""
-    send_email(
-        juror.email,
-        ngettext(
-            "Reminder: %(num)d score sheet to submit by %(when)s",
-            "Reminder: %(num)d score sheets to submit by %(when)s",
-            outstanding,
-            when=local_datetime(edition.judging_close_at),
-        ),
-        "judging_reminder",
-        user=juror,
-        edition=edition,
-        outstanding=outstanding,
-        submitted=submitted,
-        assigned=assigned,
-        link=external_url("judging.dashboard"),
-    )
+    with in_language(juror.language):
+        send_email(
+            juror.email,
+            ngettext(
+                "Reminder: %(num)d score sheet to submit by %(when)s",
+                "Reminder: %(num)d score sheets to submit by %(when)s",
+                outstanding,
+                when=local_datetime(edition.judging_close_at),
+            ),
+            "judging_reminder",
+            user=juror,
+            edition=edition,
+            outstanding=outstanding,
+            submitted=submitted,
+            assigned=assigned,
+            link=external_url("judging.dashboard"),
+        )

@@ -60,11 +60,11 @@ def status_counts(edition: Edition) -> dict[str, int]:
     return {str(status): count for status, count in rows}
 
 
-def applicant_emails(application: Application) -> list[str]:
-    """The addresses of the applying organisation's active applicant accounts, oldest account first."""
+def applicant_accounts(application: Application) -> list[User]:
+    """The applying organisation's active applicant accounts, oldest first."""
     return list(
         db.session.scalars(
-            select(User.email)
+            select(User)
             .where(
                 User.organisation_id == application.organisation_id,
                 User.role == Role.APPLICANT,
@@ -75,11 +75,11 @@ def applicant_emails(application: Application) -> list[str]:
     )
 
 
-def organiser_emails() -> list[str]:
-    """The addresses of the active organisers, oldest account first."""
+def organisers() -> list[User]:
+    """The active organisers, oldest account first."""
     return list(
         db.session.scalars(
-            select(User.email).where(User.role == Role.ORGANISER, User.active.is_(True)).order_by(User.id)
+            select(User).where(User.role == Role.ORGANISER, User.active.is_(True)).order_by(User.id)
         )
     )
 

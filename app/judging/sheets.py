@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.contests.models import Criterion
 from app.db import utcnow
 from app.extensions import db
-from app.formatting import format_score
+from app.formatting import format_score, local_score
 from app.judging import notifications
 from app.judging.enums import SheetSave, SheetStatus
 from app.judging.errors import JudgingError
@@ -63,8 +63,8 @@ def differences(saved: SheetValues, sent: SheetValues, criteria: list[Criterion]
             found.append(
                 Difference(
                     _("Score for %(criterion)s", criterion=c.name),
-                    format_score(saved.scores.get(c.id)) or "—",
-                    format_score(sent.scores.get(c.id)) or "—",
+                    local_score(saved.scores.get(c.id)) or "—",
+                    local_score(sent.scores.get(c.id)) or "—",
                 )
             )
         if (saved.comments.get(c.id) or "") != (sent.comments.get(c.id) or ""):

@@ -18,9 +18,10 @@ from app.contests.models import Edition
 from app.extensions import db
 from app.formatting import page_ordinal
 from app.links import external_url
-from app.mail import send_email
+from app.mail import in_language, send_email
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.enums import AwardKind
+from app.ranking.models import Award
 from app.results.queries import RECEIVED_STATUSES
 from app.submissions.models import Application
 
@@ -34,6 +35,7 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
         select(
             User.email,
             User.name,
+            User.language,
             Organisation.id,
             Organisation.name,
             Application.reference,
@@ -49,30 +51,42 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
         .order_by(Organisation.name, User.email)
     ).all()
     results_url = external_url("results.public_results", slug=edition.slug)
-    for email, name, organisation_id, organisation, reference, title in rows:
-        award = awards.get(organisation_id)
-        context = dict(
-            name=name,
-            edition=edition.name,
-            organisation=organisation,
-            reference=reference,
-            title=title,
-            results_url=results_url,
-        )
-        if award is None:
-            subject = _("%(edition)s: the results", edition=edition.name)
-            send_email(email, subject, "results_thanks", **context)
-            continue
-        context.update(
-            place=award.place,
-            joint=award.place in joint,
-            special_mention=award.kind == AwardKind.SPECIAL_MENTION,
-            citation=award.citation,
-            place_words=_place_words(award.place, award.place in joint),
-            certificate_url=_certificate_download_url(codes.get(organisation_id)),
-        )
-        send_email(email, _("%(edition)s: your award", edition=edition.name), "results_laureate", **context)
+    for email, name, language, organisation_id, organisation, reference, title in rows:
+        with in_language(language):
+            _notify_one(
+                email,
+                edition,
+                awards.get(organisation_id),
+                joint,
+                codes.get(organisation_id),
+                dict(
+                    name=name,
+                    organisation=organisation,
+                    reference=reference,
+                    title=title,
+                    results_url=results_url,
+                ),
+            )
     return len(rows)
+
+
+def _notify_one(
+    email: str, edition: Edition, award: Award | None, joint: set[int], code: str | None, context: dict
+) -> None:
+    """One applicant's result email, composed in the language it is called in."""
+    context["edition"] = edition.name
+    if award is None:
+        send_email(email, _("%(edition)s: the results", edition=edition.name), "results_thanks", **context)
+        return
+    context.update(
+        place=award.place,
+        joint=award.place in joint,
+        special_mention=award.kind == AwardKind.SPECIAL_MENTION,
+        citation=award.citation,
+        place_words=_place_words(award.place, award.place in joint),
+        certificate_url=_certificate_download_url(code),
+    )
+    send_email(email, _("%(edition)s: your award", edition=edition.name), "results_laureate", **context)
 
 
 def _certificate_download_url(code: str | None) -> str | None:

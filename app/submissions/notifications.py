@@ -8,26 +8,28 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.links import external_url
-from app.mail import send_email
+from app.mail import in_language, send_email
 from app.submissions.models import Application
 
 
 def notify_submitted(application: Application, user: User) -> None:
-    _notify(
-        application,
-        user,
-        _("Application %(reference)s received", reference=application.reference),
-        "submission_receipt",
-    )
+    with in_language(user.language):
+        _notify(
+            application,
+            user,
+            _("Application %(reference)s received", reference=application.reference),
+            "submission_receipt",
+        )
 
 
 def notify_withdrawn(application: Application, user: User) -> None:
-    _notify(
-        application,
-        user,
-        _("Application %(reference)s withdrawn", reference=application.reference),
-        "submission_withdrawn",
-    )
+    with in_language(user.language):
+        _notify(
+            application,
+            user,
+            _("Application %(reference)s withdrawn", reference=application.reference),
+            "submission_withdrawn",
+        )
 
 
 def _notify(application: Application, user: User, subject: str, template: str) -> None:

@@ -31,6 +31,7 @@ from app.auth.sessions import sign_in, sign_out
 from app.auth.tokens import TokenError, read_token
 from app.countries import country_name
 from app.extensions import db, limiter
+from app.i18n import current_language
 
 
 def email_taken_message() -> str:
@@ -106,6 +107,7 @@ def register():
                 contact_name=form.contact_name.data,
                 email=form.email.data,
                 password=form.password.data,
+                language=current_language(),
             )
             notifications.notify_email_confirmation(user)
             db.session.commit()
@@ -265,8 +267,9 @@ def account():
     me = signed_in_user()
     form = AccountForm(obj=me)
     if form.validate_on_submit():
-        if accounts.rename(me, form.name.data):
+        renamed = accounts.rename(me, form.name.data)
+        if accounts.set_language(me, form.language.data) or renamed:
             db.session.commit()
-            flash(_("Your name is saved."), "success")
+            flash(_("Your details are saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, user=me)

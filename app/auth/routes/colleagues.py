@@ -52,6 +52,7 @@ def invite_colleague():
                 role=Role.APPLICANT,
                 organisation_id=me.organisation_id,
                 invited_by=me,
+                language=form.language.data,
             )
             notifications.notify_invitation(colleague, me)
             db.session.commit()

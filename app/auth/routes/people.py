@@ -80,6 +80,7 @@ def invite_person():
                 role=form.role.data,
                 country=form.country.data or None,
                 invited_by=me,
+                language=form.language.data,
             )
             notifications.notify_invitation(person, me)
             db.session.commit()
