@@ -255,7 +255,8 @@ def test_text_in_reads_the_language_columns():
 def test_marked_fallback_carries_lang_and_a_visible_note(app):
     with app.test_request_context(), force_locale("fr"):
         assert str(marked(LocalText("Opening <ceremony>", "en", fallback=True))) == (
-            '<span lang="en">Opening &lt;ceremony&gt;</span> <span class="fallback-note">(en anglais uniquement)</span>'
+            '<span lang="en">Opening &lt;ceremony&gt;</span> '
+            '<span class="fallback-note">(en anglais uniquement)</span>'
         )
         assert str(marked(LocalText("Cérémonie", "fr"))) == "Cérémonie"
         assert str(marked("<b>plain</b>")) == "&lt;b&gt;plain&lt;/b&gt;"
