@@ -49,6 +49,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"  # Strasbourg
+    # The language of `flask ...` commands' messages; unset, the system's (LANG). See app/i18n.py.
+    COMMAND_LINE_LANGUAGE = os.environ.get("COMMAND_LINE_LANGUAGE")
     DISPLAY_TIMEZONE = "Europe/Paris"
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -71,6 +73,7 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     SERVER_NAME = None
     PUBLIC_BASE_URL = "http://localhost"  # the test client's own address
+    COMMAND_LINE_LANGUAGE = "en"  # whatever the machine's LANG
     # Tests hash thousands of passwords: a cheaper argon2 profile keeps them quick.
     PASSWORD_HASH_FAST = True
 

@@ -3,6 +3,7 @@
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -19,13 +20,19 @@ def demo_load(if_empty: bool) -> None:
     from app.demo import DEMO_PASSWORD, load_demo
 
     if not current_app.config.get("DEMO_DATA_ALLOWED"):
-        raise click.ClickException("Demo data cannot be loaded into a production configuration.")
+        raise click.ClickException(_("Demo data cannot be loaded into a production configuration."))
     if if_empty and db.session.scalar(select(func.count()).select_from(Edition)):
-        click.echo("The database already holds data: demo not loaded.")
+        click.echo(_("The database already holds data: demo not loaded."))
         return
     summary = load_demo()
     db.session.commit()
-    click.echo(f"Demo loaded: {summary}. Every demo account's password is {DEMO_PASSWORD!r}.")
+    click.echo(
+        _(
+            "Demo loaded: %(summary)s. Every demo account's password is %(password)s.",
+            summary=summary,
+            password=repr(DEMO_PASSWORD),
+        )
+    )
 
 
 @demo_cli.command("accounts")

@@ -12,7 +12,7 @@ keeps its meaning.
 
 from __future__ import annotations
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError, default_locale
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
@@ -35,10 +35,32 @@ def current_language() -> str:
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def command_line_language() -> str:
+    """The language of the command line's messages: COMMAND_LINE_LANGUAGE when configured, else the
+    system's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: `LANG=fr_FR.UTF-8 flask ...` speaks French)."""
+    configured = current_app.config.get("COMMAND_LINE_LANGUAGE")
+    if configured in LANGUAGES:
+        return configured
+    try:
+        system = Locale.parse(default_locale("LC_MESSAGES") or DEFAULT_LANGUAGE).language
+    except (ValueError, UnknownLocaleError):
+        system = DEFAULT_LANGUAGE
+    return system if system in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def command_request():
+    """A request context for a command (links and templates need one), in the command line's language, with
+    the public address as its host."""
+    return current_app.test_request_context(
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+        headers={"Accept-Language": command_line_language()},
+    )
+
+
 def select_locale() -> str:
     """Flask-Babel's locale selector."""
-    if not has_request_context():  # emails and documents from the command line say their own language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return command_line_language()
     preferred = getattr(current_user, "language", None)
     if preferred in LANGUAGES:
         return preferred

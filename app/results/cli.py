@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from app.extensions import db
+from app.i18n import command_request
 from app.results import publication
 
 results_cli = AppGroup("results", help="Publication of the results.")
@@ -21,30 +23,39 @@ def publish_due() -> None:
     """
     failures = 0
     # Links in the emails and on the certificates point at the public site, not at a request's host.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_BASE_URL"]):
+    with command_request():
         editions = publication.due_editions()
         if not editions:
-            click.echo("No edition is due for publication.")
+            click.echo(_("No edition is due for publication."))
         for edition in editions:
-            label = f"{edition.slug} (due {edition.results_publish_at:%Y-%m-%d %H:%M} UTC)"
+            label = _(
+                "%(edition)s (due %(when)s UTC)",
+                edition=edition.slug,
+                when=f"{edition.results_publish_at:%Y-%m-%d %H:%M}",
+            )
             try:
                 result = publication.publish_results(edition)
             except publication.NotReady as not_ready:
                 failures += 1
-                click.echo(f"{label}: not published: {not_ready}", err=True)
+                click.echo(_("%(edition)s: not published: %(why)s", edition=label, why=not_ready), err=True)
             except Exception as error:  # one edition's failure must not stop the others
                 failures += 1
                 db.session.rollback()
                 current_app.logger.exception("publishing %s failed", edition.slug)
-                click.echo(f"{label}: not published: {error}", err=True)
+                click.echo(_("%(edition)s: not published: %(why)s", edition=label, why=error), err=True)
             else:
                 if result.published:
                     click.echo(
-                        f"{label}: published; {result.certificates} certificates issued, "
-                        f"{result.emails} emails sent."
+                        _(
+                            "%(edition)s: published; %(certificates)d certificates issued, "
+                            "%(emails)d emails sent.",
+                            edition=label,
+                            certificates=result.certificates,
+                            emails=result.emails,
+                        )
                     )
                 else:
-                    click.echo(f"{label}: already published, nothing changed.")
+                    click.echo(_("%(edition)s: already published, nothing changed.", edition=label))
     if failures:
         raise SystemExit(1)
 

@@ -126,3 +126,32 @@ def test_cli_register_commands_adds_create_to_the_group():
     register_commands(group)
 
     assert group.commands == {"create": create}
+
+
+def test_cli_speaks_the_command_line_language(app, db, outbox):
+    app.config["COMMAND_LINE_LANGUAGE"] = "fr"
+
+    result = run(
+        app, "--role", "juror", "--email", "jean@jury.example", "--name", "Jean", "--country", "FR",
+        "--send-invitation",
+    )  # fmt: skip
+
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Invitation envoyée")
+    assert db.session.scalar(select(User.language)) == "fr"
+    (message,) = outbox
+    assert "Prix Dosta!-Congrès" in message.subject
+
+
+def test_cli_language_follows_the_system_when_not_configured(app, monkeypatch):
+    from app.i18n import command_line_language
+
+    app.config["COMMAND_LINE_LANGUAGE"] = None
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert command_line_language() == "fr"
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert command_line_language() == "en"
+    monkeypatch.setenv("LANG", "C")
+    assert command_line_language() == "en"
