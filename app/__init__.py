@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.judging.routes import bp as judging_bp
     from app.ranking.routes import bp as ranking_bp
     from app.results.routes import bp as results_bp
+    from app.site.routes import bp as site_bp
     from app.submissions.routes import bp as submissions_bp
 
     for blueprint in (
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
         ranking_bp,
         certificates_bp,
         results_bp,
+        site_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -7,6 +7,7 @@ from app.contests.models import Criterion, Edition
 from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
 from app.ranking.models import Award
 from app.results.models import PublicationPlan
+from app.site.models import SiteSettings
 from app.submissions.models import Application, Attachment, CriterionAnswer
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "Organisation",
     "PublicationPlan",
     "ScoreSheet",
+    "SiteSettings",
     "User",
 ]

@@ -11,9 +11,10 @@ from app.contests import permissions as _contests
 from app.judging import permissions as _judging
 from app.ranking import permissions as _ranking
 from app.results import permissions as _results
+from app.site import permissions as _site
 from app.submissions import permissions as _submissions
 
-DOMAINS = (_auth, _contests, _submissions, _judging, _ranking, _certificates, _results)
+DOMAINS = (_auth, _contests, _submissions, _judging, _ranking, _certificates, _results, _site)
 
 
 def _gather() -> dict:

@@ -35,6 +35,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "results.api_results": EVERYONE,
     "certificates.verify": EVERYONE,
     "certificates.verify_form": EVERYONE,
+    "site.accessibility": EVERYONE,
+    "site.accessibility_contact": ORGANISERS,
     # accounts (links carried in emails are usable by whoever holds them)
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
-DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results")
+DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results", "site")
 INFRASTRUCTURE = (
     "db",
     "extensions",
