@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.check_catalogues(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -12,8 +12,10 @@ keeps its meaning.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel import Locale, UnknownLocaleError, default_locale
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -23,6 +25,22 @@ LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def check_catalogues(app: Flask) -> None:
+    """Say at start-up when a language's compiled catalogue is missing or older than its source: its pages
+    would silently show English (`make install` and `pybabel compile -d app/translations` compile them)."""
+    for language in LANGUAGES:
+        if language == DEFAULT_LANGUAGE:
+            continue
+        source = Path(app.root_path) / "translations" / language / "LC_MESSAGES" / "messages.po"
+        compiled = source.with_suffix(".mo")
+        if not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime:
+            app.logger.warning(
+                "The %s catalogue is not compiled or is out of date: "
+                "run `pybabel compile -d app/translations`.",
+                language,
+            )
 
 
 def language_name(code: str, in_language: str | None = None) -> str:

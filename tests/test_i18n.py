@@ -260,3 +260,22 @@ def test_marked_fallback_carries_lang_and_a_visible_note(app):
         )
         assert str(marked(LocalText("Cérémonie", "fr"))) == "Cérémonie"
         assert str(marked("<b>plain</b>")) == "&lt;b&gt;plain&lt;/b&gt;"
+
+
+def test_start_up_warns_when_the_french_catalogue_is_not_compiled(app, tmp_path, caplog):
+    from app.i18n import check_catalogues
+
+    class StandIn:
+        root_path = str(tmp_path)
+        logger = app.logger
+
+    source = tmp_path / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    source.parent.mkdir(parents=True)
+    source.write_text("")
+    check_catalogues(StandIn)
+    assert "The fr catalogue is not compiled" in caplog.text
+
+    caplog.clear()
+    source.with_suffix(".mo").write_bytes(b"")
+    check_catalogues(StandIn)
+    assert caplog.text == ""
