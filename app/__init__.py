@@ -176,10 +176,12 @@ def register_security_headers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from app import formatting, permissions
     from app.contests.navigation import section_group
+    from app.web import page_has_errors
 
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["edition_section_group"] = section_group
+    app.jinja_env.globals["page_has_errors"] = page_has_errors
 
 
 def register_cli(app: Flask) -> None:

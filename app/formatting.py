@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import format_date, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.countries import country_name
 from app.db import utcnow
+from app.languages import name_language
 from app.ordinals import ordinal
 
 
@@ -101,6 +103,16 @@ def format_score(value: Decimal | float | int | None) -> str:
     return f"{number:f}"
 
 
+def in_script(name: str | None, country: str | None) -> Markup | str:
+    """The name, in a <span lang> when it is written in its country's other script (app/languages.py)."""
+    if not name:
+        return ""
+    language = name_language(name, country)
+    if language is None:
+        return name
+    return Markup('<span lang="{}">{}</span>').format(language, name)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
@@ -109,5 +121,11 @@ def register(app: Flask) -> None:
         country=country_name,
         euro=euro,
         score=format_score,
+        in_script=in_script,
     )
     app.jinja_env.globals.update(now=utcnow, status_label=status_label)
+
+    @app.context_processor
+    def page_language() -> dict:
+        # <html lang> (and the jury report's /Lang) say the language the page is in, not always English.
+        return {"current_locale": str(get_locale() or "en")}

@@ -21,14 +21,27 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app"
 
 DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results")
-INFRASTRUCTURE = ("db", "extensions", "formatting", "mail", "links", "countries", "web", "audit", "ordinals")
+INFRASTRUCTURE = (
+    "db",
+    "extensions",
+    "formatting",
+    "mail",
+    "links",
+    "countries",
+    "web",
+    "audit",
+    "ordinals",
+    "languages",
+)
 ASSEMBLY = ("__init__", "permissions", "cli", "demo", "demo_data")
 PURE = (
     "ranking/scoring.py",
     "ranking/panel.py",
+    "ranking/strip.py",
     "judging/allocation.py",
     "certificates/content.py",
     "ordinals.py",
+    "languages.py",
 )
 FRAMEWORKS = (
     "flask",
