@@ -171,6 +171,7 @@ def register_security_headers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from app import formatting, permissions
     from app.contests.navigation import section_group
+    from app.web import page_has_errors
 
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions
@@ -179,6 +180,7 @@ def register_template_helpers(app: Flask) -> None:
         current_language=i18n.current_language, languages=i18n.LANGUAGES, language_name=i18n.language_name
     )
     app.jinja_env.filters["marked"] = i18n.marked
+    app.jinja_env.globals["page_has_errors"] = page_has_errors
 
 
 def register_cli(app: Flask) -> None:

@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from app.countries import country_name
 from app.db import utcnow
 from app.i18n import current_language
+from app.languages import name_language
 from app.ordinals import ordinal
 
 
@@ -127,6 +129,16 @@ def local_decimal(value: Decimal | float | None, places: int = 2) -> str:
     return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
+def in_script(name: str | None, country: str | None) -> Markup | str:
+    """The name, in a <span lang> when it is written in its country's other script (app/languages.py)."""
+    if not name:
+        return ""
+    language = name_language(name, country)
+    if language is None:
+        return name
+    return Markup('<span lang="{}">{}</span>').format(language, name)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
@@ -136,5 +148,6 @@ def register(app: Flask) -> None:
         euro=euro,
         score=local_score,
         decimal=local_decimal,
+        in_script=in_script,
     )
     app.jinja_env.globals.update(now=utcnow, status_label=status_label)

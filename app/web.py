@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from jinja2 import pass_context
 
 from app.extensions import db
 
@@ -60,3 +62,15 @@ def register_domain_errors(app: Flask) -> None:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(g.get("back_url") or _same_site_referrer() or request.script_root + "/")
+
+
+@pass_context
+def page_has_errors(context) -> bool:
+    """Whether a form of the page being rendered has errors (its title then starts with "Error:").
+
+    Every form of the template's context counts, whatever its name, and so does a `problems` list (the
+    awards form's refusals that belong to no one field).
+    """
+    if context.get("problems"):
+        return True
+    return any(isinstance(value, FlaskForm) and value.errors for value in context.values())

@@ -134,3 +134,33 @@ def auth(client):
 def make(db):
     """The factories, bound to the test's database: make.user(...), make.edition(...), ..."""
     return factories
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, _schema_ready):
+    """An app whose database holds the demo (app/demo.py), shared by the tests of one module.
+
+    Loading it takes about 3 s (the 2013 certificates are rendered), hence once per module. A module that
+    changes it says so (tests/crawl.py's form_states may save what a form accepts empty).
+    """
+    from app.demo import load_demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    app = create_app(
+        "testing", UPLOAD_FOLDER=str(folder / "uploads"), CERTIFICATE_FOLDER=str(folder / "certificates")
+    )
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
+    with app.app_context():
+        if not POSTGRES:
+            _db.create_all()
+        load_demo()
+        _db.session.commit()
+        yield app
+        _db.session.remove()
+        if POSTGRES:
+            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            with _db.engine.begin() as connection:
+                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            _db.drop_all()
+        _db.engine.dispose()

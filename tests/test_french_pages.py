@@ -95,7 +95,9 @@ def french_pages(demo_app):
             pages += [(role, name, client.get(url)) for name, url in ERROR_URLS.items()]
         finally:
             if signed_in:
-                token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True))
+                token = re.search(
+                    r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)
+                )
                 client.post("/language/en", data={"csrf_token": token.group(1), "next": "/"})
     return pages
 
@@ -112,7 +114,9 @@ def test_crawl_reaches_every_role_and_many_pages(french_pages):
 
 
 def test_every_page_is_french(french_pages):
-    wrong = [what for _role, what, response in french_pages if '<html lang="fr">' not in response.get_data(True)]
+    wrong = [
+        what for _role, what, response in french_pages if '<html lang="fr">' not in response.get_data(True)
+    ]
     assert wrong == []
 
 
@@ -137,7 +141,9 @@ def test_no_english_sentence_on_french_pages(french_pages, people_texts):
 
 
 def test_the_checks_find_planted_english(demo_app, people_texts):
-    planted = "<p>Le jury a noté. Please try again.</p><button aria-label='x' title=\"Submit the application\">"
+    planted = (
+        "<p>Le jury a noté. Please try again.</p><button aria-label='x' title=\"Submit the application\">"
+    )
     text = without(readable_text(planted), people_texts)
     assert ENGLISH_WORDS.search(text)
     assert any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text) for p in english_phrases())

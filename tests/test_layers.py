@@ -32,14 +32,17 @@ INFRASTRUCTURE = (
     "web",
     "audit",
     "ordinals",
+    "languages",
 )
 ASSEMBLY = ("__init__", "permissions", "cli", "demo", "demo_data")
 PURE = (
     "ranking/scoring.py",
     "ranking/panel.py",
+    "ranking/strip.py",
     "judging/allocation.py",
     "certificates/content.py",
     "ordinals.py",
+    "languages.py",
 )
 FRAMEWORKS = (
     "flask",

@@ -1,252 +1,23 @@
-"""Charts of the ranking, drawn on the server as SVG: no script, no library, readable without colour.
+"""The ranking's charts: what each says, in the user's language, drawn by app/ranking/strip.py.
 
-Each chart is a strip plot: one row per juror (or entry), a dot per sheet total on the edition's scale,
-a bar from the lowest to the highest total and a diamond at the mean (or the aggregate). Colours are SVG
-presentation attributes, which the Content-Security-Policy allows (style attributes it would not), so the
-same markup renders in the page and in the jury report PDF. Every chart has a <title> and a <desc>
-that says in words what it shows.
+The jurors' chart shows each juror's sheet totals beside the whole panel's (who scores harshly, who
+leniently); the entries' chart the spread of the leading entries' totals with their aggregate. Each comes
+wide (the page on a desktop, the jury report) or compact (a phone); each has a <title> and a <desc> that
+says in words what it shows, and the ranking page gives its figures as a table too.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from app.ranking.strip import FONT_FAMILY, StripRow, strip_chart
 from app.ranking.view import RankingView, method_label
-
-WIDTH = 760
-LABEL_WIDTH = 220
-NOTE_WIDTH = 150
-ROW_HEIGHT = 30
-TOP = 34
-AXIS_HEIGHT = 44
-DOT_RADIUS = 4.5
-LABEL_CHARS = 32
-INK = "#1f2937"
-MUTED = "#5b6573"
-TRACK = "#d5dbe3"
-BAND = "#f3f5f9"
-DOT = "#1d4e89"
-RANGE = "#8797ad"
-MARKER = "#c9a227"
-HIGHLIGHT = "#0b2a5b"
-FONT_FAMILY = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
-HARSH = "#8a1c1c"
-LENIENT = "#1d6b38"
-
-
-@dataclass(frozen=True)
-class StripRow:
-    """One row of a strip chart: its label, the values drawn as dots, the marker and a note on the right."""
-
-    label: str
-    values: tuple[float, ...]
-    marker: float | None
-    note: str = ""
-    note_tone: str = ""  # "harsh", "lenient" or "" (a colour as well as the words)
-    highlight: bool = False  # drawn in bold: the panel, an entry on the podium
 
 
 def _number(value: float) -> str:
     return f"{value:.1f}"
-
-
-def _ticks(low: float, high: float) -> list[float]:
-    """Round tick values covering the scale, at most eleven."""
-    span = high - low
-    step = 10 ** math.floor(math.log10(span)) if span > 0 else 1
-    while span / step > 10:
-        step *= 2 if str(step)[0] == "1" else 2.5
-    first = math.ceil(low / step) * step
-    ticks, value = [], first
-    while value <= high + 1e-9:
-        ticks.append(round(value, 6))
-        value += step
-    return ticks
-
-
-def _shorten(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "\u2026"
-
-
-def _tag(name: str, content: str = "", **attributes) -> Markup:
-    """An SVG element; attribute names use _ for -; attribute values and plain-str content are escaped."""
-    attrs = "".join(
-        f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
-        for key, value in attributes.items()
-        if value is not None
-    )
-    if not content:
-        return Markup(f"<{name}{attrs}/>")  # noqa: S704  (attributes escaped above)
-    return Markup(f"<{name}{attrs}>{escape(content)}</{name}>")  # noqa: S704  (content escaped unless Markup)
-
-
-def strip_chart(
-    rows: Sequence[StripRow],
-    *,
-    chart_id: str,
-    title: str,
-    description: str,
-    scale_min: float,
-    scale_max: float,
-    axis_label: str,
-    legend: str,
-    reference: float | None = None,
-    reference_label: str = "",
-    font_family: str = FONT_FAMILY,
-) -> Markup:
-    """An accessible SVG strip chart; every text is escaped."""
-    plot_left = LABEL_WIDTH + 12
-    plot_right = WIDTH - NOTE_WIDTH - 12
-    span = (scale_max - scale_min) or 1.0
-    bottom = TOP + ROW_HEIGHT * len(rows)
-    height = bottom + AXIS_HEIGHT + 22
-
-    def x(value: float) -> float:
-        return round(plot_left + (value - scale_min) / span * (plot_right - plot_left), 2)
-
-    parts = [
-        _tag("title", title, id=f"{chart_id}-title"),
-        _tag("desc", description, id=f"{chart_id}-desc"),
-    ]
-    for index, row in enumerate(rows):
-        top = TOP + index * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
-        bold = "bold" if row.highlight else None
-        if index % 2 == 0:
-            parts.append(_tag("rect", x=0, y=top, width=WIDTH, height=ROW_HEIGHT, fill=BAND))
-        label = _tag("title", row.label) + _shorten(row.label)
-        parts.append(_tag("text", label, x=LABEL_WIDTH, y=middle + 4.5, text_anchor="end", font_weight=bold))
-        parts.append(_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK))
-        if row.values:
-            parts.append(
-                _tag(
-                    "line",
-                    class_="chart-range",
-                    x1=x(min(row.values)),
-                    y1=middle,
-                    x2=x(max(row.values)),
-                    y2=middle,
-                    stroke=RANGE,
-                    stroke_width=5,
-                    stroke_linecap="round",
-                )
-            )
-            parts.extend(_dots(row.values, middle, x))
-        if row.marker is not None:
-            cx = x(row.marker)
-            points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
-            parts.append(
-                _tag(
-                    "polygon",
-                    class_="chart-marker",
-                    points=points,
-                    fill=MARKER,
-                    stroke=HIGHLIGHT,
-                    stroke_width=1.5,
-                )
-            )
-        if row.note:
-            colour = {"harsh": HARSH, "lenient": LENIENT}.get(row.note_tone, MUTED)
-            parts.append(
-                _tag("text", row.note, x=plot_right + 14, y=middle + 4.5, fill=colour, font_weight=bold)
-            )
-    if reference is not None and rows:
-        rx = x(reference)
-        parts.append(
-            _tag(
-                "line",
-                class_="chart-reference",
-                x1=rx,
-                y1=TOP - 6,
-                x2=rx,
-                y2=bottom,
-                stroke=HIGHLIGHT,
-                stroke_width=1.5,
-                stroke_dasharray="5 4",
-            )
-        )
-        parts.append(
-            _tag(
-                "text",
-                reference_label,
-                x=rx,
-                y=TOP - 12,
-                text_anchor="middle",
-                font_size=12,
-                fill=HIGHLIGHT,
-            )
-        )
-    parts.append(_tag("line", x1=plot_left, y1=bottom, x2=plot_right, y2=bottom, stroke=MUTED))
-    for tick in _ticks(scale_min, scale_max):
-        tx = x(tick)
-        parts.append(_tag("line", x1=tx, y1=bottom, x2=tx, y2=bottom + 5, stroke=MUTED))
-        parts.append(
-            _tag("text", f"{tick:g}", x=tx, y=bottom + 19, text_anchor="middle", font_size=12, fill=MUTED)
-        )
-    middle_x = (plot_left + plot_right) / 2
-    parts.append(
-        _tag(
-            "text",
-            axis_label,
-            x=middle_x,
-            y=bottom + 36,
-            text_anchor="middle",
-            font_size=12,
-            fill=MUTED,
-        )
-    )
-    parts.append(_tag("text", legend, x=8, y=height - 6, font_size=12, fill=MUTED))
-    svg = _tag(
-        "svg",
-        Markup("").join(parts),
-        xmlns="http://www.w3.org/2000/svg",
-        class_="ranking-chart",
-        id=chart_id,
-        viewBox=f"0 0 {WIDTH} {height}",
-        width=WIDTH,
-        height=height,
-        role="img",
-        aria_labelledby=f"{chart_id}-title {chart_id}-desc",
-        font_family=font_family,
-        font_size=13,
-        fill=INK,
-    )
-    return svg
-
-
-def _dots(values: Sequence[float], middle: float, x) -> list[str]:
-    """One dot per value; equal values are stacked vertically so that each stays visible."""
-    counts = Counter(round(v, 6) for v in values)
-    # A stack of equal values stays inside its row: the more dots, the tighter they sit.
-    room = ROW_HEIGHT - 2 * DOT_RADIUS - 4
-    seen: Counter = Counter()
-    dots = []
-    for value in sorted(values):
-        key = round(value, 6)
-        gap = min(4.0, room / max(counts[key] - 1, 1))
-        offset = (seen[key] - (counts[key] - 1) / 2) * gap
-        seen[key] += 1
-        dots.append(
-            _tag(
-                "circle",
-                class_="chart-dot",
-                cx=x(value),
-                cy=round(middle + offset, 2),
-                r=DOT_RADIUS,
-                fill=DOT,
-                fill_opacity=0.6,
-                stroke="#ffffff",
-                stroke_width=0.8,
-            )
-        )
-    return dots
 
 
 def leniency_tone(leniency: float | None, scale_span: float) -> str:
@@ -264,7 +35,9 @@ def signed(value: float, minus: str = "\u2212") -> str:
     return ("+" if value > 0 else minus) + text
 
 
-def juror_chart(view: RankingView, font_family: str = FONT_FAMILY, minus: str = "\u2212") -> Markup | None:
+def juror_chart(
+    view: RankingView, font_family: str = FONT_FAMILY, minus: str = "\u2212", compact: bool = False
+) -> Markup | None:
     """Each juror's sheet totals beside the whole panel's: who scores harshly, who leniently."""
     panel = view.panel
     if panel is None or panel.panel is None:
@@ -318,7 +91,7 @@ def juror_chart(view: RankingView, font_family: str = FONT_FAMILY, minus: str = 
     )
     return strip_chart(
         rows,
-        chart_id="juror-chart",
+        chart_id="juror-chart-compact" if compact else "juror-chart",
         title=_("How each juror scores, beside the panel"),
         description=description,
         scale_min=scale.min,
@@ -328,12 +101,18 @@ def juror_chart(view: RankingView, font_family: str = FONT_FAMILY, minus: str = 
         reference=panel.panel.mean,
         reference_label=_("panel mean %(mean)s", mean=_number(panel.panel.mean)),
         font_family=font_family,
+        compact=compact,
     )
 
 
-def entries_chart(view: RankingView, limit: int) -> Markup | None:
+def leading_rows(view: RankingView, limit: int) -> list:
+    """The ranking's first `limit` rows that have sheet totals: the rows of the entries chart."""
+    return [row for row in view.rows if row.totals][:limit]
+
+
+def entries_chart(view: RankingView, limit: int, compact: bool = False) -> Markup | None:
     """The spread of each leading entry's sheet totals, with its aggregate."""
-    leading = [row for row in view.rows if row.totals][:limit]
+    leading = leading_rows(view, limit)
     if not leading:
         return None
     scale = view.scores.scale
@@ -371,7 +150,7 @@ def entries_chart(view: RankingView, limit: int) -> Markup | None:
         )
     return strip_chart(
         rows,
-        chart_id="entries-chart",
+        chart_id="entries-chart-compact" if compact else "entries-chart",
         title=_("How far the jurors agree on the leading entries"),
         description=" ".join(
             [_("Each leading entry's sheet totals, in rank order, with its aggregate."), *sentences]
@@ -383,4 +162,5 @@ def entries_chart(view: RankingView, limit: int) -> Markup | None:
             "Dots: one juror's total each · bar: lowest to highest · diamond: %(method)s",
             method=method_label(view.method),
         ),
+        compact=compact,
     )

@@ -199,6 +199,9 @@ def to_xlsx(tables: Iterable[Table]) -> bytes:
 # --- The jury report --------------------------------------------------------------------------------------
 
 
+PDF_VARIANT = "pdf/ua-1"
+
+
 class ReportFileRefused(ValueError):
     """The jury report tried to load something other than the app's own files."""
 
@@ -220,6 +223,10 @@ class ReportFetcher(URLFetcher):
 
 
 def jury_report_pdf(html: str) -> bytes:
-    """Lay out the jury report's HTML; relative URLs resolve against the shipped fonts."""
+    """Lay out the jury report's HTML; relative URLs resolve against the shipped fonts.
+
+    A tagged PDF/UA-1 document: its structure follows the HTML's headings, lists and tables, and it takes its
+    title from <title> and its language from <html lang>, so that a screen reader can read it.
+    """
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=ReportFetcher())
-    return document.write_pdf()
+    return document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -46,6 +46,7 @@ def ranking(edition_id: int):
         flash(_("Unknown method: the edition's own method is shown."), "warning")
     view = ranking_view(load_scores(edition), _chosen_method(edition))
     awards = edition_awards(edition)
+    leading = max(LEADING_ENTRIES, edition.prizes_count + 3)
     return render_template(
         "ranking/ranking.html",
         edition=edition,
@@ -53,7 +54,10 @@ def ranking(edition_id: int):
         methods=scoring.METHODS,
         method_label=method_label,
         juror_chart=charts.juror_chart(view),
-        entries_chart=charts.entries_chart(view, max(LEADING_ENTRIES, edition.prizes_count + 3)),
+        juror_chart_compact=charts.juror_chart(view, compact=True),
+        entries_chart=charts.entries_chart(view, leading),
+        entries_chart_compact=charts.entries_chart(view, leading, compact=True),
+        leading_rows=charts.leading_rows(view, leading),
         leniency_tone=charts.leniency_tone,
         signed=charts.signed,
         awards=awards,

@@ -64,6 +64,22 @@ def live_server(app):
         yield server
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_app):
+    """The demo (tests/conftest.py's demo_app) served for a whole module."""
+    with LiveServer(demo_app) as server:
+        yield server
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from flask_babel import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -221,6 +222,40 @@ def test_jury_report_fonts_embedded_from_app(client, auth, small):
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
     # Only the shipped Noto Serif (named Report Serif by the report's @font-face), never a system font.
     assert {name.split("+", 1)[1] for name in fonts} == {"Report-Serif", "Report-Serif-Bold"}
+
+
+def _structure_roles(node, found: set[str]) -> set[str]:
+    """Every structure type (/S) under a node of the PDF's structure tree."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for child in node:
+            _structure_roles(child, found)
+    elif hasattr(node, "get"):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            _structure_roles(node["/K"], found)
+    return found
+
+
+@pytest.mark.parametrize(("accept", "lang"), [("en", "en"), ("fr", "fr")])
+def test_jury_report_is_a_tagged_pdf_ua_document_in_the_page_language(client, auth, small, app, accept, lang):
+    with app.test_request_context(headers={"Accept-Language": accept}):
+        expected_title = f"{gettext('Jury report')} · {small.edition.name}"
+    auth.login(small.organiser.email)
+
+    response = client.get(export_url(small, "jury-report.pdf"), headers={"Accept-Language": accept})
+
+    reader = PdfReader(io.BytesIO(response.get_data()))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert "/StructTreeRoot" in root
+    roles = _structure_roles(root["/StructTreeRoot"], set())
+    assert {"/H1", "/H2", "/Table", "/TR", "/TH", "/TD", "/P"} <= roles
+    assert root["/Lang"] == lang
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == expected_title
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data()
 
 
 @pytest.mark.parametrize("name", EXPORTS)

@@ -37,16 +37,17 @@ def test_ranking_page_shows_hand_checked_values(client, auth, small):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     obrnice = cells(row_of(html, "Obrnice"))
-    # rank, reference, organisation (and title), country, mean, three criterion means, sheets, std
-    assert obrnice[0] == "1 (podium)"
-    assert obrnice[1] == small.entries["A"].reference
-    assert obrnice[3] == "Czech Republic CZ"
-    assert obrnice[4:10] == ["9.00", "9.33", "9.00", "8.67", "3", "0.82"]
+    # rank (a star and words for the podium), organisation with its country and reference, mean, three
+    # criterion means, sheets, std
+    assert obrnice[0] == "1 ★ (podium)"
+    assert obrnice[1] == f"Obrnice Czech Republic · {small.entries['A'].reference}"
+    assert obrnice[2:8] == ["9.00", "9.33", "9.00", "8.67", "3", "0.82"]
     # rank under median, trimmed mean and z-scores; rank interval; robust
-    assert obrnice[10:14] == ["1", "1", "1", "1"]
-    assert obrnice[14] == "Robust"
-    heraklion = cells(row_of(html, "Ηράκλειο"))
-    assert heraklion[4] == "8.00"
+    assert obrnice[8:12] == ["1", "1", "1", "1"]
+    assert obrnice[12] == "Robust"
+    heraklion_row = row_of(html, "Ηράκλειο")
+    assert '<span lang="el">Ηράκλειο</span>' in heraklion_row
+    assert cells(heraklion_row)[2] == "8.00"
 
 
 def test_ranking_page_marks_entry_below_minimum_sheets(client, auth, small):
@@ -54,8 +55,8 @@ def test_ranking_page_marks_entry_below_minimum_sheets(client, auth, small):
 
     html = client.get(ranking_url(small)).get_data(as_text=True)
 
-    assert cells(row_of(html, "Demo Municipality 5"))[8] == "2 — below 3"
-    assert cells(row_of(html, "Demo Municipality 4"))[8] == "3"
+    assert cells(row_of(html, "Demo Municipality 5"))[6] == "2 — below 3"
+    assert cells(row_of(html, "Demo Municipality 4"))[6] == "3"
     assert "1 entry has fewer than 3 score sheets" in html
 
 
@@ -68,7 +69,7 @@ def test_ranking_page_flags_fragile_podium_with_reasons(client, auth, small):
     assert "Fragile" in kocaeli
     assert "4th under median" in kocaeli
     assert "drops to 4th without Juror Two" in kocaeli
-    assert cells(kocaeli)[13] == "2–4"
+    assert cells(kocaeli)[11] == "2–4"
     demo = row_of(html, "Demo Municipality 4")
     assert "3rd under median" in demo
     assert "rises to 3rd without Juror Two" in demo
@@ -93,7 +94,7 @@ def test_ranking_page_every_method_selectable(client, auth, small, method):
         {"mean": "Mean", "median": "Median", "trimmed_mean": "Trimmed mean", "zscore": "Z\u2011scores"}[m]
         for m in others
     ]
-    assert cells(row_of(html, "Obrnice"))[0] == "1 (podium)"
+    assert cells(row_of(html, "Obrnice"))[0] == "1 ★ (podium)"
 
 
 def test_ranking_page_median_puts_demo_municipality_on_podium(client, auth, small):
@@ -101,7 +102,7 @@ def test_ranking_page_median_puts_demo_municipality_on_podium(client, auth, smal
 
     html = client.get(ranking_url(small, method="median")).get_data(as_text=True)
 
-    assert cells(row_of(html, "Demo Municipality 4"))[0] == "3 (podium)"
+    assert cells(row_of(html, "Demo Municipality 4"))[0] == "3 ★ (podium)"
     assert cells(row_of(html, "Kocaeli"))[0] == "4"
 
 
@@ -119,7 +120,7 @@ def test_ranking_page_charts_are_accessible_svg_without_style_attributes(client,
 
     html = client.get(ranking_url(small)).get_data(as_text=True)
 
-    for chart_id in ("juror-chart", "entries-chart"):
+    for chart_id in ("juror-chart", "entries-chart", "juror-chart-compact", "entries-chart-compact"):
         svg = re.search(rf'<svg [^>]*id="{chart_id}".*?</svg>', html, flags=re.S).group(0)
         assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg
         assert f'<title id="{chart_id}-title">' in svg
@@ -138,7 +139,7 @@ def test_ranking_page_juror_table_says_who_is_harsh(client, auth, small):
     html = client.get(ranking_url(small)).get_data(as_text=True)
 
     table = re.search(
-        r'<table class="table table-sm align-middle juror-table".*?</table>', html, flags=re.S
+        r'<table class="table table-sm align-middle juror-table[^"]*".*?</table>', html, flags=re.S
     ).group(0)
     two = next(cells(r) for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "Juror Two" in r)
     # Juror Two: 8, 7, 9, 4 -> mean 7; against fellow jurors: -1.5, -1.5, +3, -3 -> -0.75

@@ -1,0 +1,78 @@
+"""tests/crawl.py, the page inventory: what each role's crawl finds in the demo, and what it leaves alone."""
+
+from collections import Counter
+
+import pytest
+
+from tests.crawl import ERROR_URLS, ROLES, crawl, endpoint_of, form_states, log_in, start_urls
+
+
+@pytest.fixture(scope="module")
+def inventory(demo_app):
+    found = {}
+    for role in ROLES:
+        client = demo_app.test_client()
+        log_in(client, role)
+        urls = crawl(client, start_urls(role))
+        found[role] = (client, urls, form_states(client, urls))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("role", "endpoints"),
+    [
+        (
+            "visitor",
+            {"results.home", "results.archive", "results.edition", "results.public_results", "auth.login"},
+        ),
+        ("applicant", {"submissions.dashboard", "submissions.edit", "submissions.view", "auth.account"}),
+        ("juror", {"judging.dashboard", "judging.entry", "auth.account"}),
+        (
+            "organiser",
+            {"contests.manage_list", "ranking.ranking", "ranking.awards", "judging.progress", "auth.people"},
+        ),
+    ],
+)
+def test_crawl_reaches_each_roles_pages(inventory, role, endpoints):
+    client, urls, _states = inventory[role]
+
+    reached = Counter(endpoint_of(client, url) for url in urls)
+
+    assert endpoints <= set(reached)
+    assert max(reached.values()) <= 2  # one or two URLs per endpoint
+    assert all(client.get(url).status_code == 200 for url in urls[:5])
+
+
+def test_crawl_never_logs_out_nor_downloads(inventory):
+    for _client, urls, _states in inventory.values():
+        assert not any(url.startswith(("/logout", "/api/", "/attachments/")) for url in urls)
+        assert not any(url.endswith((".pdf", ".csv", ".xlsx", ".zip")) for url in urls)
+    organiser = inventory["organiser"][0]
+    assert organiser.get("/account").status_code == 200  # still logged in after the whole crawl
+
+
+def test_crawl_starts_with_the_full_edition(inventory):
+    client, urls, _states = inventory["organiser"]
+
+    rankings = [url for url in urls if endpoint_of(client, url) == "ranking.ranking"]
+
+    assert rankings[0] == start_urls("organiser")[0] + "/ranking"
+
+
+def test_form_states_show_an_error_summary(inventory):
+    client, _urls, states = inventory["visitor"]
+
+    assert {state.url for state in states} >= {"/login", "/register", "/password/forgot"}
+    response = next(state for state in states if state.url == "/login").submit(client)
+    html = response.get_data(as_text=True)
+    assert "data-error-summary" in html
+    assert "<title>Error: " in html
+
+
+def test_error_urls_answer_with_their_error_pages(demo_app):
+    client = demo_app.test_client()
+    log_in(client, "applicant")
+
+    statuses = {name: client.get(url).status_code for name, url in ERROR_URLS.items()}
+
+    assert statuses == {"not found": 404, "forbidden": 403, "method not allowed": 405}
