@@ -1,6 +1,7 @@
 """The Council of Europe's 46 member states, named as the Council names them."""
 
 import gettext
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -41,9 +42,15 @@ def country_name(code: str | None, language: str = "en") -> str:
     return _ENGLISH_NAMES.get(country.alpha_2, getattr(country, "common_name", None) or country.name)
 
 
-def member_state_choices() -> list[tuple[str, str]]:
-    """(code, name) pairs sorted by name, for select fields."""
-    return sorted(((code, country_name(code)) for code in MEMBER_STATES), key=lambda pair: pair[1])
+def member_state_choices(language: str = "en") -> list[tuple[str, str]]:
+    """(code, name) pairs in `language`, in alphabetical order (Émirats beside Espagne, not after Zambie)."""
+    pairs = ((code, country_name(code, language)) for code in MEMBER_STATES)
+    return sorted(pairs, key=lambda pair: _alphabetical(pair[1]))
+
+
+def _alphabetical(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def is_member_state(code: str | None) -> bool:

@@ -42,7 +42,7 @@ FULL_EDITION = "dosta-2013"
 # Pages no link leads to, each answering with its error page: not found, forbidden, method not allowed.
 ERROR_URLS = {"not found": "/no-such-page", "forbidden": "/manage/editions", "method not allowed": "/logout"}
 
-SKIPPED_ENDPOINTS = {"auth.logout", "static", "bootstrap.static"}
+SKIPPED_ENDPOINTS = {"auth.logout", "auth.switch_language", "static", "bootstrap.static"}
 SKIPPED_PREFIXES = ("/api/", "/attachments/", "/static/", "/bootstrap/")
 DOWNLOAD_SUFFIXES = (".pdf", ".csv", ".xlsx", ".zip")
 HTML = re.compile(r"^text/html\b")

@@ -61,7 +61,7 @@ def _choices(pairs) -> list[SelectChoice]:
 
 
 def _country_choices(blank_label) -> list[SelectChoice]:
-    return _choices([("", blank_label), *member_state_choices()])
+    return _choices([("", blank_label), *member_state_choices(current_language())])
 
 
 def validate_member_state(form, field):

@@ -23,6 +23,7 @@ from wtforms.widgets import NumberInput
 
 from app.countries import member_state_choices
 from app.formatting import format_score, local_score
+from app.i18n import current_language
 
 COMMENT_MAX = 5000
 REASON_MAX = 2000
@@ -237,7 +238,7 @@ class InviteJurorForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.country.choices = [
             SelectChoice("", _l("Choose a country")),
-            *(SelectChoice(code, name) for code, name in member_state_choices()),
+            *(SelectChoice(code, name) for code, name in member_state_choices(current_language())),
         ]
 
 
