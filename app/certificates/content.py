@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -139,9 +139,12 @@ class CertificateContent:
     issued_at: datetime
 
     def __post_init__(self) -> None:
-        # Plain strings from here on, whether enum members came in: the text shaper takes no str subclass.
-        for name in ("kind", "language", "organisation_kind"):
-            object.__setattr__(self, name, str(getattr(self, name)))
+        # Plain strings from here on, whether enum members or texts with their language (app.i18n.LocalText)
+        # came in: the text shaper takes no str subclass, and the snapshot copies every value.
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, str) and type(value) is not str:
+                object.__setattr__(self, item.name, str(value))
         if self.kind not in KINDS:
             raise ValueError(f"unknown certificate kind {self.kind!r}")
         if self.language not in LANGUAGES:
