@@ -38,7 +38,9 @@ def _n() -> int:
 
 
 def edition(*, phase: str = "open", year: int | None = None, criteria=DEFAULT_CRITERIA, **fields) -> Edition:
-    """An edition in the given phase relative to now: upcoming, open, judging, deliberation or published."""
+    """An edition in the given phase relative to now: upcoming, open, judging, deliberation or published.
+
+    `criteria` holds (name, guidance) pairs in English, or dicts of a criterion's fields."""
     now = utcnow()
     offsets = {
         "upcoming": (10, 40, 70),
@@ -52,7 +54,7 @@ def edition(*, phase: str = "open", year: int | None = None, criteria=DEFAULT_CR
     year = year or 2100 + n % 800
     values = dict(
         slug=f"edition-{n}",
-        name=f"Test Edition {n}",
+        name_en=f"Test Edition {n}",
         ordinal=n % 100 + 1,
         year=year,
         submissions_open_at=now + timedelta(days=offsets[0]),
@@ -63,8 +65,14 @@ def edition(*, phase: str = "open", year: int | None = None, criteria=DEFAULT_CR
     )
     values.update(fields)
     item = Edition(**values)
-    for position, (name, guidance) in enumerate(criteria):
-        item.criteria.append(Criterion(name=name, guidance=guidance, description=guidance, position=position))
+    for position, criterion in enumerate(criteria):
+        if isinstance(criterion, dict):  # the criterion's own fields, French ones for example
+            item.criteria.append(Criterion(position=position, **criterion))
+        else:
+            name, guidance = criterion
+            item.criteria.append(
+                Criterion(name_en=name, guidance_en=guidance, description_en=guidance, position=position)
+            )
     db.session.add(item)
     db.session.flush()
     return item

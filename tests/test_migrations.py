@@ -50,3 +50,44 @@ def test_migrations_downgrade_to_base_leaves_no_table(migration_url, tmp_path):
         db.engine.dispose()
 
     assert tables == set()
+
+
+# Rows as the schema before French texts (revision 5269d237648d) held them: an edition, a criterion and an
+# answer to it, the rows that a rebuilt table must not take with it.
+BEFORE_FRENCH = "5269d237648d"
+ROWS_BEFORE_FRENCH = (
+    "INSERT INTO editions (id, slug, name, ordinal, year, description, reference_prefix, submissions_open_at,"
+    " submissions_close_at, judging_close_at, prizes_count, score_min, score_max, score_step, aggregation,"
+    " tie_break_criteria, min_sheets_per_entry, reveal_scores_to_jury, ceremony_place, archived, created_at)"
+    " VALUES (1, 'dosta-2013', '4th Dosta!-Congress Prize', 4, 2013, 'Over 20 municipalities.', 'DOSTA',"
+    " '2013-02-01 08:00:00', '2013-06-30 21:59:00', '2013-09-30 21:59:00', 3, 0, 10, 1, 'mean', '[]', 3,"
+    " false, 'Strasbourg', false, '2013-01-01 00:00:00')",
+    "INSERT INTO criteria (id, edition_id, name, description, guidance, weight, position)"
+    " VALUES (1, 1, 'Integration', 'How does the project...', 'A high score means...', 1, 0)",
+    "INSERT INTO organisations (id, name, kind, country, website, created_at)"
+    " VALUES (1, 'Obrnice', 'municipality', 'CZ', '', '2013-01-01 00:00:00')",
+    "INSERT INTO applications (id, edition_id, organisation_id, number, reference, title, summary,"
+    " fields_of_action, beneficiaries, partners, status, eligibility_reason, created_at, updated_at)"
+    " VALUES (1, 1, 1, 1, 'DOSTA-2013-001', 'Community life', '', '[]', '', '', 'draft', '',"
+    " '2013-03-01 00:00:00', '2013-03-01 00:00:00')",
+    "INSERT INTO criterion_answers (id, application_id, criterion_id, text) VALUES (1, 1, 1, 'Our answer.')",
+)
+
+
+def test_migrations_french_texts_keep_existing_rows(migration_url, tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=migration_url, UPLOAD_FOLDER=str(tmp_path))
+    with app.app_context():
+        upgrade(revision=BEFORE_FRENCH)
+        with db.engine.begin() as connection:
+            for statement in ROWS_BEFORE_FRENCH:
+                connection.execute(text(statement))
+        upgrade()
+        with db.engine.connect() as connection:
+            edition = connection.execute(text("SELECT name, name_fr, ceremony_place_fr FROM editions")).one()
+            criterion = connection.execute(text("SELECT name, name_fr, guidance_fr FROM criteria")).one()
+            answers = connection.execute(text("SELECT text FROM criterion_answers")).scalars().all()
+        db.engine.dispose()
+
+    assert tuple(edition) == ("4th Dosta!-Congress Prize", "", "Strasbourg")
+    assert tuple(criterion) == ("Integration", "", "")
+    assert answers == ["Our answer."]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -115,7 +115,12 @@ WORDING = {
 
 @dataclass(frozen=True)
 class CertificateContent:
-    """Everything a certificate says; prize and edition names are printed as given."""
+    """Everything a certificate says; prize and edition names are printed as given.
+
+    The edition's name and the ceremony's place are given in English and in French (`_fr`), each falling
+    back to the other language where the edition has no text in it. Snapshots from before French texts
+    have no `_fr` values: their certificates print the English in both languages, as they did.
+    """
 
     kind: str
     language: str
@@ -137,11 +142,16 @@ class CertificateContent:
     verification_code: str
     verification_url: str
     issued_at: datetime
+    edition_name_fr: str = ""
+    ceremony_place_fr: str = ""
 
     def __post_init__(self) -> None:
-        # Plain strings from here on, whether enum members came in: the text shaper takes no str subclass.
-        for name in ("kind", "language", "organisation_kind"):
-            object.__setattr__(self, name, str(getattr(self, name)))
+        # Plain strings from here on, whether enum members or texts with their language (app.i18n.LocalText)
+        # came in: the text shaper takes no str subclass, and the snapshot copies every value.
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, str) and type(value) is not str:
+                object.__setattr__(self, item.name, str(value))
         if self.kind not in KINDS:
             raise ValueError(f"unknown certificate kind {self.kind!r}")
         if self.language not in LANGUAGES:
@@ -168,6 +178,18 @@ def format_date(day: date, language: str) -> str:
     if language == "fr":
         return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
     return f"{day.day} {month} {day.year}"
+
+
+def edition_name(content: CertificateContent, language: str) -> str:
+    """The edition's name in one of the certificate's languages."""
+    return (content.edition_name_fr or content.edition_name) if language == "fr" else content.edition_name
+
+
+def ceremony_place(content: CertificateContent, language: str) -> str:
+    """Where the ceremony takes place, in one of the certificate's languages."""
+    return (
+        (content.ceremony_place_fr or content.ceremony_place) if language == "fr" else content.ceremony_place
+    )
 
 
 def distinction(content: CertificateContent, language: str) -> str:
@@ -207,6 +229,7 @@ def wording(content: CertificateContent) -> dict[str, list[str]]:
         )
         for key, text in (
             ("awarding_body", words["awarding_body"]),
+            ("edition", edition_name(content, language)),
             ("distinction", distinction(content, language)),
             ("given_to", words[given]),
             ("organisation", f"{words[content.organisation_kind]} \u00b7 {country}"),
@@ -215,7 +238,7 @@ def wording(content: CertificateContent) -> dict[str, list[str]]:
             (
                 "ceremony",
                 words["ceremony"].format(
-                    place=content.ceremony_place, date=format_date(content.ceremony_date, language)
+                    place=ceremony_place(content, language), date=format_date(content.ceremony_date, language)
                 ),
             ),
             ("reference", words["reference"]),

@@ -35,6 +35,7 @@ from app.countries import country_name
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import display_zone
+from app.i18n import text_in
 from app.links import external_url
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.enums import AwardKind
@@ -197,7 +198,8 @@ def _content(
         kind=item.kind,
         language=language,
         prize_name=PRIZE_NAME,
-        edition_name=edition.name,
+        edition_name=text_in(edition, "name", "en"),
+        edition_name_fr=text_in(edition, "name", "fr"),
         edition_year=edition.year,
         place=item.place,
         joint=item.joint,
@@ -209,7 +211,8 @@ def _content(
         project_title=item.application.title if item.application else "",
         reference=item.application.reference if item.application else "",
         ceremony_date=_ceremony_date(edition),
-        ceremony_place=edition.ceremony_place or "Strasbourg",
+        ceremony_place=text_in(edition, "ceremony_place", "en") or "Strasbourg",
+        ceremony_place_fr=text_in(edition, "ceremony_place", "fr") or "Strasbourg",
         signatories=signatories(language),
         verification_code=code,
         verification_url=public_url("certificates.verify", code=code),

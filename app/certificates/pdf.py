@@ -22,7 +22,7 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.certificates import overlay, stamp
-from app.certificates.content import WORDING, CertificateContent, distinction, wording
+from app.certificates.content import WORDING, CertificateContent, distinction, edition_name, wording
 from app.certificates.typeset import Drawing
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
@@ -110,7 +110,7 @@ def metadata(content: CertificateContent) -> dict[str, str]:
     issued = content.issued_at.astimezone(UTC)
     return {
         "Title": " \u2013 ".join(
-            (distinction(content, language), content.organisation_name, content.edition_name)
+            (distinction(content, language), content.organisation_name, edition_name(content, language))
         ),
         "Author": WORDING[language]["awarding_body"],
         "Subject": f"{content.prize_name} \u00b7 {content.reference}",

@@ -13,7 +13,15 @@ from flask_login import current_user, login_required
 
 from app import permissions as can
 from app.certificates.archive import zip_certificates
-from app.certificates.content import content_of, distinction, distinction_label, download_name, place_text
+from app.certificates.content import (
+    ceremony_place,
+    content_of,
+    distinction,
+    distinction_label,
+    download_name,
+    edition_name,
+    place_text,
+)
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
 from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, VerifyForm
@@ -80,6 +88,8 @@ def verify(code: str):
         distinction=distinction(content, language),
         place=place_text(content, language),
         country=content.country_name_fr if language == "fr" else content.country_name,
+        edition_name=edition_name(content, language),
+        ceremony_place=ceremony_place(content, language),
         language_label=LANGUAGE_LABELS[certificate.language],
         form=VerifyForm(formdata=None),
     )

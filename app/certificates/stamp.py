@@ -64,6 +64,7 @@ def fixed_key(content) -> tuple:
         content.language,
         content.prize_name,
         content.edition_name,
+        content.edition_name_fr,
         content.edition_year,
         content.signatories,
     )

@@ -32,6 +32,11 @@ from app.formatting import format_score, local_time_exists, local_to_utc
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_WEIGHT = Decimal("9999.99")  # Numeric(6, 2)
 
+DUPLICATE_NAME = {
+    "name_en": _l("Give each criterion its own name in English: another one has this name."),
+    "name_fr": _l("Give each criterion its own name in French: another one has this name."),
+}
+
 AGGREGATION_LABELS = {
     Aggregation.MEAN.value: _l("Mean of the jurors' totals"),
     Aggregation.MEDIAN.value: _l("Median of the jurors' totals"),
@@ -42,19 +47,22 @@ AGGREGATION_LABELS = {
 }
 
 
+def _in(language: str, label, length: int, rows: int | None = None):
+    """One language of a text organisers write: optional by itself, its input marked with `lang`."""
+    kind, render_kw = (TextAreaField, {"rows": rows}) if rows else (StringField, {})
+    return kind(label, validators=[Optional(), Length(max=length)], render_kw={**render_kw, "lang": language})
+
+
 class CriterionForm(Form):
     """One criterion row; a row with no id and no text is an unused 'add' row."""
 
     id = HiddenField()
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
-    description = TextAreaField(
-        _l("What applicants are asked"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
-    )
-    guidance = TextAreaField(
-        _l("Guidance for jurors: what a high score means"),
-        validators=[Optional(), Length(max=5000)],
-        render_kw={"rows": 3},
-    )
+    name_en = _in("en", _l("Name in English"), 120)
+    name_fr = _in("fr", _l("Name in French"), 120)
+    description_en = _in("en", _l("What applicants are asked, in English"), 5000, rows=3)
+    description_fr = _in("fr", _l("What applicants are asked, in French"), 5000, rows=3)
+    guidance_en = _in("en", _l("Guidance for jurors in English: what a high score means"), 5000, rows=3)
+    guidance_fr = _in("fr", _l("Guidance for jurors in French: what a high score means"), 5000, rows=3)
     weight = DecimalField(
         _l("Weight"),
         places=None,
@@ -67,16 +75,14 @@ class CriterionForm(Form):
 
     @property
     def is_blank(self) -> bool:
-        texts = (self.name.data, self.description.data, self.guidance.data)
+        texts = (self[name].data for name in services.CRITERION_TEXTS)
         return not (self.id.data or any((text or "").strip() for text in texts))
 
 
 class EditionForm(FlaskForm):
-    name = StringField(
-        _l("Name"),
-        validators=[DataRequired(), Length(max=200)],
-        description=_l("As it appears on the public pages and certificates."),
-    )
+    # The hints of the texts in two languages are in the template, once for both inputs.
+    name_en = _in("en", _l("Name in English"), 200)
+    name_fr = _in("fr", _l("Name in French"), 200)
     ordinal = IntegerField(
         _l("Edition number"),
         validators=[InputRequired(), NumberRange(min=1, max=999)],
@@ -90,12 +96,8 @@ class EditionForm(FlaskForm):
             "Lowercase letters, digits and hyphens, for example dosta-2015: /editions/dosta-2015."
         ),
     )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=10000)],
-        render_kw={"rows": 4},
-        description=_l("Shown on the edition's public page: who may apply, what is eligible."),
-    )
+    description_en = _in("en", _l("Description in English"), 10000, rows=4)
+    description_fr = _in("fr", _l("Description in French"), 10000, rows=4)
     reference_prefix = StringField(
         _l("Reference prefix"),
         default="DOSTA",
@@ -153,9 +155,8 @@ class EditionForm(FlaskForm):
     )
 
     ceremony_date = DateField(_l("Ceremony date"), validators=[Optional()])
-    ceremony_place = StringField(
-        _l("Ceremony place"), default="Strasbourg", validators=[Optional(), Length(max=200)]
-    )
+    ceremony_place_en = _in("en", _l("Ceremony place in English"), 200)
+    ceremony_place_fr = _in("fr", _l("Ceremony place in French"), 200)
 
     criteria = FieldList(FormField(CriterionForm), min_entries=0, max_entries=30)
 
@@ -192,6 +193,8 @@ class EditionForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if not _given(self.name_en.data, self.name_fr.data):
+            valid = self._fail(self.name_en, _l("Give the name in English, in French or in both."))
         valid = self._validate_dates() and valid
         if not self.locked:
             valid = self._validate_scale() and valid
@@ -259,7 +262,7 @@ class EditionForm(FlaskForm):
         valid = True
         existing = {c.id: c for c in self.edition.criteria} if self.edition else {}
         answered = self.answered or {}
-        names: set[str] = set()
+        names: dict[str, set[str]] = {"name_en": set(), "name_fr": set()}
         kept = 0
         for row in self.criteria:
             entry = row.form
@@ -267,7 +270,7 @@ class EditionForm(FlaskForm):
                 continue
             criterion_id = _int_or_none(entry.id.data)
             if entry.id.data and criterion_id not in existing:
-                valid = self._fail(entry.name, _l("This criterion does not belong to the edition."))
+                valid = self._fail(entry.name_en, _l("This criterion does not belong to the edition."))
                 continue
             if entry.remove.data:
                 if criterion_id is not None and answered.get(criterion_id):
@@ -281,12 +284,15 @@ class EditionForm(FlaskForm):
                     )
                 continue
             kept += 1
-            name = (entry.name.data or "").strip()
-            if not name:
-                valid = self._fail(entry.name, _l("Give the criterion a name."))
-            elif name.casefold() in names:
-                valid = self._fail(entry.name, _l("Two criteria cannot have the same name."))
-            names.add(name.casefold())
+            if not _given(entry.name_en.data, entry.name_fr.data):
+                valid = self._fail(
+                    entry.name_en, _l("Give the criterion a name in English, in French or in both.")
+                )
+            for field, taken in ((entry.name_en, names["name_en"]), (entry.name_fr, names["name_fr"])):
+                name = (field.data or "").strip().casefold()
+                if name and name in taken:
+                    valid = self._fail(field, DUPLICATE_NAME[field.short_name])
+                taken.add(name)
             weight = entry.weight.data
             if weight is not None and not weight.is_finite():
                 weight = entry.weight.data = None
@@ -317,8 +323,8 @@ class EditionForm(FlaskForm):
             elif isinstance(value, str):
                 value = _text(value)
             values[name] = value
-        values["ceremony_place"] = values.get("ceremony_place") or ""
-        values["description"] = values.get("description") or ""
+        for name in services.EDITION_TEXTS:
+            values[name] = values.get(name) or ""
         rows = []
         if not self.locked:
             for order, row in enumerate(self.criteria):
@@ -328,9 +334,7 @@ class EditionForm(FlaskForm):
                 rows.append(
                     services.CriterionChange(
                         id=_int_or_none(entry.id.data),
-                        name=_text(entry.name.data),
-                        description=_text(entry.description.data),
-                        guidance=_text(entry.guidance.data),
+                        **{name: _text(entry[name].data) for name in services.CRITERION_TEXTS},
                         weight=entry.weight.data if entry.weight.data is not None else Decimal(1),
                         position=entry.position.data if entry.position.data is not None else 10_000 + order,
                         remove=bool(entry.remove.data),
@@ -342,6 +346,11 @@ class EditionForm(FlaskForm):
 def _text(value: str | None) -> str:
     """Browsers send text areas with CRLF line ends; store LF, without surrounding blanks."""
     return (value or "").replace("\r\n", "\n").strip()
+
+
+def _given(*texts: str | None) -> bool:
+    """True when at least one language has a text."""
+    return any((text or "").strip() for text in texts)
 
 
 def _int_or_none(value) -> int | None:
@@ -370,13 +379,13 @@ def locked_fields_sent(formdata, edition: Edition) -> bool:
             rows.setdefault(parts[1], {})[parts[2]] = formdata.get(key)
     existing = {str(c.id): c for c in edition.criteria}
     for row in rows.values():
-        text = [_text(row.get(k)) for k in ("name", "description", "guidance")]
+        text = [_text(row.get(name)) for name in services.CRITERION_TEXTS]
         if not row.get("id") and not any(text):
             continue  # an unused "add" row
         criterion = existing.get(row.get("id", ""))
         if criterion is None or row.get("remove") not in (None, "", "n", "no", "false", "off"):
             return True
-        if text != [_text(criterion.name), _text(criterion.description), _text(criterion.guidance)]:
+        if text != [_text(getattr(criterion, name)) for name in services.CRITERION_TEXTS]:
             return True
         if "weight" in row and _decimal_or_none(row["weight"]) != criterion.weight:
             return True

@@ -1,16 +1,24 @@
-"""Editions of a prize, their phases and their criteria."""
+"""Editions of a prize, their phases and their criteria.
+
+What organisers write (an edition's name, description and ceremony place; a criterion's name, question and
+guidance) is stored in English and in French (`<field>_en`, `<field>_fr`, see app/i18n.py): `<field>` reads
+in the reader's language. The English columns keep their original names, so the database and the queries
+that predate French are unchanged. A text may be empty in either language, never in both where a name is
+required; an empty criterion name is not a name, so two criteria may both lack one language.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.contests.enums import Aggregation, Phase
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.i18n import translated
 
 
 class Edition(db.Model):
@@ -22,14 +30,19 @@ class Edition(db.Model):
         CheckConstraint("prizes_count >= 1", name="prizes_positive"),
         CheckConstraint("submissions_open_at < submissions_close_at", name="submission_window"),
         CheckConstraint("submissions_close_at <= judging_close_at", name="judging_after_submission"),
+        CheckConstraint("name <> '' OR name_fr <> ''", name="named"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column("name", String(200), default="")
+    name_fr: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    name = translated("name")
     ordinal: Mapped[int] = mapped_column()
     year: Mapped[int] = mapped_column()
-    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column("description", Text, default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description = translated("description")
     reference_prefix: Mapped[str] = mapped_column(String(12), default="DOSTA")
 
     submissions_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -50,7 +63,9 @@ class Edition(db.Model):
     reveal_scores_to_jury: Mapped[bool] = mapped_column(default=False)  # after judging closes
 
     ceremony_date: Mapped[date | None] = mapped_column()
-    ceremony_place: Mapped[str] = mapped_column(String(200), default="Strasbourg")
+    ceremony_place_en: Mapped[str] = mapped_column("ceremony_place", String(200), default="Strasbourg")
+    ceremony_place_fr: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    ceremony_place = translated("ceremony_place")
     archived: Mapped[bool] = mapped_column(default=False)  # history imported from before the platform
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -89,15 +104,35 @@ class Edition(db.Model):
 class Criterion(db.Model):
     __tablename__ = "criteria"
     __table_args__ = (
-        UniqueConstraint("edition_id", "name"),
+        # One name per language within an edition, among the names given: "" is no name.
+        *(
+            Index(
+                f"uq_criteria_edition_id_{column}",
+                "edition_id",
+                column,
+                unique=True,
+                sqlite_where=text(f"{column} <> ''"),
+                postgresql_where=text(f"{column} <> ''"),
+            )
+            for column in ("name", "name_fr")
+        ),
         CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("name <> '' OR name_fr <> ''", name="named"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
-    description: Mapped[str] = mapped_column(Text, default="")  # what the applicant is asked
-    guidance: Mapped[str] = mapped_column(Text, default="")  # what a high score means, for jurors
+    name_en: Mapped[str] = mapped_column("name", String(120), default="")
+    name_fr: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    name = translated("name")
+    # What the applicant is asked.
+    description_en: Mapped[str] = mapped_column("description", Text, default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description = translated("description")
+    # What a high score means, for jurors.
+    guidance_en: Mapped[str] = mapped_column("guidance", Text, default="")
+    guidance_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    guidance = translated("guidance")
     weight: Mapped[Decimal] = mapped_column(Numeric(6, 2), default=Decimal(1))
     position: Mapped[int] = mapped_column(default=0)
 

@@ -148,6 +148,8 @@ def _new_form_data(source: Edition | None) -> dict:
         return services.copy_values(source)
     return {
         **services.default_dates(),
+        "ceremony_place_en": "Strasbourg",
+        "ceremony_place_fr": "Strasbourg",
         "criteria": [
             {**c, "id": None, "weight": 1, "position": i + 1} for i, c in enumerate(services.DEFAULT_CRITERIA)
         ],
@@ -161,9 +163,7 @@ def _edit_form_data(item: Edition) -> dict:
     data["criteria"] = [
         {
             "id": c.id,
-            "name": c.name,
-            "description": c.description,
-            "guidance": c.guidance,
+            **services.criterion_texts(c),
             "weight": services.plain_decimal(c.weight),
             "position": c.position + 1,
         }

@@ -16,46 +16,80 @@ from app.contests.models import Criterion, Edition
 from app.db import utcnow
 from app.extensions import db
 from app.formatting import display_zone, format_score, utc_to_local
+from app.i18n import LANGUAGES
 
-# The default criteria of the prize, from the Council of Europe's assessment themes.
+# The default criteria of the prize, from the Council of Europe's assessment themes, in English and French.
 DEFAULT_CRITERIA = (
     {
-        "name": "Integration",
-        "description": (
+        "name_en": "Integration",
+        "name_fr": "Intégration",
+        "description_en": (
             "How does the project improve the effective access of Roma to social rights (housing, "
             "employment, education, health and social services) and their place in the life of the whole "
             "community? Describe the actions, who takes part and what has changed since the project "
             "began."
         ),
-        "guidance": (
+        "description_fr": (
+            "Comment le projet améliore-t-il l’accès effectif des Roms aux droits sociaux (logement, emploi, "
+            "éducation, santé et services sociaux) et leur place dans la vie de toute la communauté\u202f? "
+            "Décrivez les actions, qui y prend part et ce qui a changé depuis le début du projet."
+        ),
+        "guidance_en": (
             "A high score means concrete, lasting improvements in access to housing, work, schooling or "
             "health care, reached without segregation, with Roma residents involved in planning and "
             "running the project and results the municipality can show."
         ),
+        "guidance_fr": (
+            "Une note élevée signifie des améliorations concrètes et durables de l’accès au logement, à "
+            "l’emploi, à l’école ou aux soins, obtenues sans ségrégation, avec des habitants roms associés à "
+            "la conception et à la conduite du projet, et des résultats que la municipalité peut montrer."
+        ),
     },
     {
-        "name": "Anti-discrimination",
-        "description": (
+        "name_en": "Anti-discrimination",
+        "name_fr": "Lutte contre la discrimination",
+        "description_en": (
             "How does the project combat discrimination, stereotypes and prejudice against Roma, and "
             "encourage intercultural dialogue and the active democratic participation of Roma in local "
             "life?"
         ),
-        "guidance": (
+        "description_fr": (
+            "Comment le projet combat-il la discrimination, les stéréotypes et les préjugés à l’égard des "
+            "Roms, et encourage-t-il le dialogue interculturel et la participation démocratique active des "
+            "Roms à la vie locale\u202f?"
+        ),
+        "guidance_en": (
             "A high score means actions that change practice (in schools, services, housing, policing), "
             "bring Roma and non-Roma together in joint activities, give Roma a voice in local decisions, "
             "and show evidence that prejudice or exclusion decreased."
         ),
+        "guidance_fr": (
+            "Une note élevée signifie des actions qui changent les pratiques (à l’école, dans les services, "
+            "le logement, la police), réunissent Roms et non-Roms dans des activités communes, donnent aux "
+            "Roms voix au chapitre dans les décisions locales, et montrent que les préjugés ou l’exclusion "
+            "ont reculé."
+        ),
     },
     {
-        "name": "Awareness-raising",
-        "description": (
+        "name_en": "Awareness-raising",
+        "name_fr": "Sensibilisation",
+        "description_en": (
             "How does the project raise awareness of Roma culture, history and rights among non-Roma "
             "residents, local officials and the media?"
         ),
-        "guidance": (
+        "description_fr": (
+            "Comment le projet sensibilise-t-il les habitants non roms, les responsables locaux et les "
+            "médias à la culture, à l’histoire et aux droits des Roms\u202f?"
+        ),
+        "guidance_en": (
             "A high score means visible activities that reach the non-Roma majority, present Roma culture"
             " and rights respectfully and accurately, involve Roma themselves, and could inspire other "
             "cities and regions."
+        ),
+        "guidance_fr": (
+            "Une note élevée signifie des activités visibles qui atteignent la majorité non rom, présentent "
+            "la culture et les droits des Roms avec respect et exactitude, associent les Roms eux-mêmes, et "
+            "pourraient inspirer d’autres villes et régions."
         ),
     },
 )
@@ -99,12 +133,22 @@ def edition_by_slug(slug: str) -> Edition | None:
 
 # --- Creating and changing editions --------------------------------------------------------------------
 
+
+def in_languages(*texts: str) -> tuple[str, ...]:
+    """The columns that hold these texts, one per language: ("name",) -> ("name_en", "name_fr")."""
+    return tuple(f"{text}_{language}" for text in texts for language in LANGUAGES)
+
+
+# What organisers write, in each language: forms, the audit and copies use these columns, never the
+# attribute that reads in the reader's language (app/i18n.py).
+EDITION_TEXTS = in_languages("name", "description", "ceremony_place")
+CRITERION_TEXTS = in_languages("name", "description", "guidance")
 EDITION_FIELDS = (
-    "name",
+    *in_languages("name"),
     "ordinal",
     "year",
     "slug",
-    "description",
+    *in_languages("description"),
     "reference_prefix",
     "submissions_open_at",
     "submissions_close_at",
@@ -118,11 +162,11 @@ EDITION_FIELDS = (
     "min_sheets_per_entry",
     "reveal_scores_to_jury",
     "ceremony_date",
-    "ceremony_place",
+    *in_languages("ceremony_place"),
 )
 DATE_FIELDS = ("submissions_open_at", "submissions_close_at", "judging_close_at", "results_publish_at")
 LOCKED_EDITION_FIELDS = ("score_min", "score_max", "score_step")
-CRITERION_FIELDS = ("name", "description", "guidance", "weight", "position")
+CRITERION_FIELDS = (*CRITERION_TEXTS, "weight", "position")
 
 
 @dataclass
@@ -130,9 +174,12 @@ class CriterionChange:
     """One row of the criteria form: id None for a new criterion; remove to delete an existing one."""
 
     id: int | None
-    name: str
-    description: str = ""
-    guidance: str = ""
+    name_en: str = ""
+    name_fr: str = ""
+    description_en: str = ""
+    description_fr: str = ""
+    guidance_en: str = ""
+    guidance_fr: str = ""
     weight: Decimal = Decimal(1)
     position: int = 0
     remove: bool = False
@@ -162,6 +209,11 @@ def criterion_snapshot(criterion: Criterion) -> dict:
     return {name: _jsonable(getattr(criterion, name)) for name in CRITERION_FIELDS}
 
 
+def criterion_texts(criterion: Criterion | CriterionChange) -> dict[str, str]:
+    """A criterion's texts in every language, as the columns and the form name them."""
+    return {name: getattr(criterion, name) for name in CRITERION_TEXTS}
+
+
 def plain_decimal(value: Decimal | None) -> Decimal | None:
     """The same number without trailing zeros, so that a form shows 10 rather than 10.00."""
     return None if value is None else Decimal(format_score(value))
@@ -181,15 +233,7 @@ def slug_taken(slug: str, except_id: int | None = None) -> bool:
 def create_edition(data: EditionValues, actor=None) -> Edition:
     edition = Edition(**data.values)
     for position, row in enumerate(sorted(_kept(data.criteria), key=lambda r: r.position)):
-        edition.criteria.append(
-            Criterion(
-                name=row.name,
-                description=row.description,
-                guidance=row.guidance,
-                weight=row.weight,
-                position=position,
-            )
-        )
+        edition.criteria.append(Criterion(**criterion_texts(row), weight=row.weight, position=position))
     db.session.add(edition)
     db.session.flush()
     record(
@@ -256,12 +300,16 @@ def _apply_criteria(edition: Edition, rows: list[CriterionChange], actor) -> boo
             record("criterion.removed", criterion, edition_id=edition.id, before=befores[row.id], actor=actor)
             edition.criteria.remove(criterion)
             changed = True
-    # Deletions and renames reach the database before new names do: (edition, name) is unique, and a name
-    # may move from one row to another in the same save.
+    # Deletions and renames reach the database before new names do: a criterion's name is unique in its
+    # edition in each language, and a name may move from one row to another in the same save.
     db.session.flush()
-    renamed = [existing[r.id] for r in rows if r.id in existing and existing[r.id].name != r.name]
+    renamed = [
+        existing[r.id]
+        for r in rows
+        if r.id in existing and (existing[r.id].name_en, existing[r.id].name_fr) != (r.name_en, r.name_fr)
+    ]
     for criterion in renamed:
-        criterion.name = f"~{criterion.id}~"
+        criterion.name_en = criterion.name_fr = f"~{criterion.id}~"
     if renamed:
         db.session.flush()
 
@@ -272,11 +320,10 @@ def _apply_criteria(edition: Edition, rows: list[CriterionChange], actor) -> boo
         criterion = existing.get(row.id) if row.id is not None else None
         before = befores.get(row.id) if criterion is not None else None
         if criterion is None:
-            criterion = Criterion(name=row.name)
+            criterion = Criterion()
             edition.criteria.append(criterion)
-        criterion.name = row.name
-        criterion.description = row.description
-        criterion.guidance = row.guidance
+        for name, text in criterion_texts(row).items():
+            setattr(criterion, name, text)
         criterion.weight = row.weight
         kept.append(((row.position, order), criterion, before))
     # Positions become 0..n-1 in the order asked for; equal positions keep the order of the form.
@@ -321,7 +368,8 @@ def copy_values(source: Edition, years: int = 2) -> dict:
     slug = source.slug.replace(old_year, new_year) if old_year in source.slug else f"{source.slug}-{new_year}"
     values = plain_decimals({name: getattr(source, name) for name in EDITION_FIELDS})
     values.update(
-        name=source.name.replace(old_year, new_year),
+        name_en=source.name_en.replace(old_year, new_year),
+        name_fr=source.name_fr.replace(old_year, new_year),
         ordinal=source.ordinal + 1,
         year=source.year + years,
         slug=slug,
@@ -333,9 +381,7 @@ def copy_values(source: Edition, years: int = 2) -> dict:
     values["criteria"] = [
         {
             "id": None,
-            "name": c.name,
-            "description": c.description,
-            "guidance": c.guidance,
+            **criterion_texts(c),
             "weight": plain_decimal(c.weight),
             "position": c.position + 1,  # the form counts from 1
         }

@@ -44,12 +44,14 @@ def is_jury_chair(user, edition: Edition) -> bool:
 
 @dataclass(frozen=True)
 class AwardDecision:
-    """The jury's decision for one entry: a prize at `place`, or a special mention (place None)."""
+    """The jury's decision for one entry: a prize at `place`, or a special mention (place None), and its
+    citation in English, in French or in both."""
 
     application_id: int
     kind: str
     place: int | None
-    citation: str
+    citation_en: str
+    citation_fr: str = ""
 
 
 class DecisionRefused(ValueError):
@@ -71,7 +73,7 @@ def proposed_decisions(ranking: scoring.Ranking) -> dict[int, AwardDecision]:
 
 def current_decisions(awards: Iterable[Award]) -> dict[int, AwardDecision]:
     return {
-        a.application_id: AwardDecision(a.application_id, a.kind, a.place, a.citation)
+        a.application_id: AwardDecision(a.application_id, a.kind, a.place, a.citation_en, a.citation_fr)
         for a in awards
         if a.application_id is not None
     }
@@ -151,7 +153,8 @@ def _award_snapshot(award: Award, references: Mapping[int, str]) -> dict:
         "organisation_id": award.organisation_id,
         "kind": award.kind,
         "place": award.place,
-        "citation": award.citation,
+        "citation_en": award.citation_en,
+        "citation_fr": award.citation_fr,
     }
 
 
@@ -203,7 +206,8 @@ def record_awards(
             db.session.add(award)
         award.kind = decision.kind
         award.place = decision.place
-        award.citation = decision.citation.strip()
+        award.citation_en = decision.citation_en.strip()
+        award.citation_fr = decision.citation_fr.strip()
         award.justification = justification
         if award in db.session.new or db.session.is_modified(award):
             award.decided_by_id = getattr(actor, "id", None)
@@ -252,15 +256,16 @@ def _decision_problems(
                 )
         elif decision.kind != AwardKind.SPECIAL_MENTION or decision.place is not None:
             problems.append(_("%(entry)s: unknown kind of award.", entry=entry.reference))
-        if not decision.citation.strip():
+        citations = (decision.citation_en, decision.citation_fr)
+        if not any(citation.strip() for citation in citations):
             problems.append(
                 _(
-                    "Write the citation for %(entry)s (%(organisation)s).",
+                    "Write the citation for %(entry)s (%(organisation)s) in English, in French or in both.",
                     entry=entry.reference,
                     organisation=entry.organisation,
                 )
             )
-        elif len(decision.citation) > CITATION_MAX:
+        elif any(len(citation) > CITATION_MAX for citation in citations):
             problems.append(_("%(entry)s: the citation is too long.", entry=entry.reference))
     if not any(d.kind == AwardKind.PRIZE for d in decisions):
         problems.append(_("Give at least one place."))

@@ -1,4 +1,4 @@
-"""The jury's awards form: one place and one citation per eligible entry."""
+"""The jury's awards form: one place and one citation, in English and in French, per eligible entry."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.formatting import page_ordinal
+from app.i18n import LANGUAGES
 from app.ranking.deliberation import CITATION_MAX, JUSTIFICATION_MAX, AwardDecision
 from app.ranking.enums import AwardKind
 from app.ranking.scores import Entry
@@ -20,7 +21,8 @@ MENTION = "mention"
 
 
 class AwardsForm(FlaskForm):
-    """The awards of an edition; `awards_form` adds one place and one citation field per entry."""
+    """The awards of an edition; `awards_form` adds a place and two citation fields (English, French) per
+    entry."""
 
     justification = TextAreaField(
         _l("Justification"),
@@ -37,19 +39,20 @@ class AwardsForm(FlaskForm):
     def place_field(self, entry_id: int):
         return self[f"award_{entry_id}"]
 
-    def citation_field(self, entry_id: int):
-        return self[f"citation_{entry_id}"]
+    def citation_fields(self, entry_id: int) -> tuple:
+        """The entry's citation in English and in French."""
+        return tuple(self[f"citation_{language}_{entry_id}"] for language in LANGUAGES)
 
     def decisions(self) -> list[AwardDecision]:
         """The jury's choices, one per entry given a place or a mention."""
         chosen = []
         for entry_id in self.entry_ids:
             value = self.place_field(entry_id).data or ""
-            citation = self.citation_field(entry_id).data or ""
+            citations = [field.data or "" for field in self.citation_fields(entry_id)]
             if value == MENTION:
-                chosen.append(AwardDecision(entry_id, AwardKind.SPECIAL_MENTION, None, citation))
+                chosen.append(AwardDecision(entry_id, AwardKind.SPECIAL_MENTION, None, *citations))
             elif value:
-                chosen.append(AwardDecision(entry_id, AwardKind.PRIZE, int(value), citation))
+                chosen.append(AwardDecision(entry_id, AwardKind.PRIZE, int(value), *citations))
         return chosen
 
 
@@ -85,16 +88,17 @@ def awards_form(
                 validate_choice=True,
             ),
         )
-        setattr(
-            Form,
-            f"citation_{entry.id}",
-            TextAreaField(
-                _l("Citation for %(organisation)s", organisation=entry.organisation),
-                validators=[Optional(), Length(max=CITATION_MAX)],
-            ),
-        )
+        for language, label in (
+            ("en", _l("Citation for %(organisation)s in English", organisation=entry.organisation)),
+            ("fr", _l("Citation for %(organisation)s in French", organisation=entry.organisation)),
+        ):
+            field = TextAreaField(
+                label, validators=[Optional(), Length(max=CITATION_MAX)], render_kw={"lang": language}
+            )
+            setattr(Form, f"citation_{language}_{entry.id}", field)
         decision = decisions.get(entry.id)
         if decision is not None:
             data[f"award_{entry.id}"] = MENTION if decision.place is None else str(decision.place)
-            data[f"citation_{entry.id}"] = decision.citation
+            data[f"citation_en_{entry.id}"] = decision.citation_en
+            data[f"citation_fr_{entry.id}"] = decision.citation_fr
     return Form(data=data)

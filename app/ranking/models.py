@@ -11,6 +11,7 @@ from app.auth.models import Organisation
 from app.contests.models import Edition
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
+from app.i18n import translated
 from app.ranking.enums import AwardKind
 from app.submissions.models import Application
 
@@ -32,7 +33,10 @@ class Award(db.Model):
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
     kind: Mapped[AwardKind] = mapped_column(enum_column(AwardKind, "kind_known"), default=AwardKind.PRIZE)
     place: Mapped[int | None] = mapped_column()
-    citation: Mapped[str] = mapped_column(Text, default="")
+    # The jury's citation, in English and in French (app/i18n.py); required of the jury in one or both.
+    citation_en: Mapped[str] = mapped_column("citation", Text, default="")
+    citation_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    citation = translated("citation")
     justification: Mapped[str] = mapped_column(Text, default="")  # why it departs from the ranking
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

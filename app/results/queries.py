@@ -16,6 +16,7 @@ from app.certificates.enums import CertificateKind
 from app.certificates.models import Certificate
 from app.contests.models import Edition
 from app.extensions import db
+from app.i18n import LocalText, current_language, text_in
 from app.ranking.awards import awards_by_edition, joint_places
 from app.ranking.enums import AwardKind
 from app.submissions.enums import ApplicationStatus
@@ -41,8 +42,14 @@ class Laureate:
     project_title: str | None
     project_summary: str | None
     reference: str | None
-    citation: str
+    citation_en: str  # as the jury wrote it in each language, "" where it did not
+    citation_fr: str
     certificate: Certificate | None = None  # loaded only when asked for
+
+    @property
+    def citation(self) -> LocalText:
+        """The citation in the reader's language, or the other language's standing in for it."""
+        return text_in(self, "citation", current_language())
 
 
 def laureates(editions: Iterable[Edition], *, certificates: bool = False) -> dict[int, list[Laureate]]:
@@ -71,7 +78,8 @@ def laureates(editions: Iterable[Edition], *, certificates: bool = False) -> dic
                 project_title=award.application.title if award.application else None,
                 project_summary=award.application.summary if award.application else None,
                 reference=award.application.reference if award.application else None,
-                citation=award.citation,
+                citation_en=award.citation_en,
+                citation_fr=award.citation_fr,
                 certificate=issued.get((edition_id, award.organisation_id)),
             )
             for award in edition_awards

@@ -110,9 +110,9 @@ ENTRIES = {
 
 def build_published(make, **edition_fields) -> Published:
     values = dict(
-        name="4th Dosta!-Congress Prize for Municipalities",
+        name_en="4th Dosta!-Congress Prize for Municipalities",
         ceremony_date=date(2013, 10, 30),
-        ceremony_place="Strasbourg, 25th session of the Congress",
+        ceremony_place_en="Strasbourg, 25th session of the Congress",
     )
     values.update(edition_fields)
     edition = make.edition(phase="published", **values)

@@ -7,8 +7,20 @@ from datetime import date
 
 import pytest
 
-from app.certificates.content import distinction, download_name, format_date, ordinal, place_text
+from app.certificates.content import (
+    ceremony_place,
+    content_of,
+    distinction,
+    download_name,
+    edition_name,
+    format_date,
+    ordinal,
+    place_text,
+    snapshot,
+    wording,
+)
 from app.certificates.models import Certificate
+from app.i18n import LocalText
 from tests.certificates.helpers import (
     make_content,
 )
@@ -118,3 +130,51 @@ def test_download_name(content, expected):
     values.update(content)
 
     assert download_name(Certificate(content=values)) == expected
+
+
+# --- The edition's texts in the certificate's languages -----------------------------------------------------
+
+
+def test_wording_french_certificate_prints_the_french_edition_and_place():
+    content = make_content(
+        language="fr",
+        edition_name="4th Dosta!-Congress Prize for Municipalities",
+        edition_name_fr="4e Prix Dosta!-Congrès pour les municipalités",
+        ceremony_place="Strasbourg, 25th session of the Congress",
+        ceremony_place_fr="Strasbourg, 25e session du Congrès",
+    )
+
+    texts = wording(content)
+
+    assert texts["edition"] == ["4e Prix Dosta!-Congrès pour les municipalités"]
+    assert texts["ceremony"] == ["Strasbourg, 25e session du Congrès, le 30 octobre 2013"]
+
+
+def test_wording_both_languages_print_each_edition_name_and_place():
+    content = make_content(
+        language="both", edition_name_fr="4e Prix Dosta!-Congrès", ceremony_place_fr="Strasbourg (Palais)"
+    )
+
+    texts = wording(content)
+
+    assert texts["edition"] == ["4th Dosta!-Congress Prize for Municipalities", "4e Prix Dosta!-Congrès"]
+    assert texts["ceremony"] == ["Strasbourg, 30 October 2013", "Strasbourg (Palais), le 30 octobre 2013"]
+
+
+def test_snapshot_from_before_french_texts_prints_the_english_on_a_french_certificate():
+    stored = snapshot(make_content(language="fr"))
+    del stored["edition_name_fr"], stored["ceremony_place_fr"]
+
+    content = content_of(Certificate(content=stored))
+
+    assert (edition_name(content, "fr"), ceremony_place(content, "fr")) == (
+        "4th Dosta!-Congress Prize for Municipalities",
+        "Strasbourg",
+    )
+
+
+def test_certificate_content_takes_plain_strings_of_texts_with_a_language():
+    content = make_content(edition_name=LocalText("4th Dosta!-Congress Prize", "en", fallback=True))
+
+    assert type(content.edition_name) is str
+    assert snapshot(content)["edition_name"] == "4th Dosta!-Congress Prize"

@@ -18,6 +18,7 @@ from app.certificates.models import Certificate
 from app.certificates.pdf import sha256_hex
 from app.db import utcnow
 from tests.certificates.helpers import (
+    build_published,
     certificate_files,
     staged_pdf,
     stored_bytes,
@@ -327,3 +328,57 @@ def test_revoke_certificate_records_when_and_audits(issued, db):
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificate.revoked"))
     assert event.object_id == certificate.id
     assert event.after["code"] == certificate.verification_code
+
+
+# --- The edition's texts in the certificate's language ------------------------------------------------------
+
+FRENCH_EDITION = dict(
+    name_fr="4e Prix Dosta!-Congrès pour les municipalités",
+    ceremony_place_fr="Strasbourg, 25e session du Congrès",
+)
+
+
+def test_issue_certificates_in_french_print_the_editions_french_texts(make, db):
+    published = build_published(make, **FRENCH_EDITION)
+
+    issue_certificates(published.edition, language=CertificateLanguage.FRENCH)
+
+    certificate = published.certificate_of("obrnice")
+    text = text_of(staged_pdf(certificate))
+    assert f"4e Prix Dosta!-Congrès pour les municipalités · {published.edition.year}" in text
+    assert "Strasbourg, 25e session du Congrès, le 30 octobre 2013" in text
+    assert "4th Dosta" not in text and "25th session" not in text
+    assert (certificate.content["edition_name"], certificate.content["edition_name_fr"]) == (
+        "4th Dosta!-Congress Prize for Municipalities",
+        "4e Prix Dosta!-Congrès pour les municipalités",
+    )
+
+
+def test_issue_certificates_in_french_print_the_english_where_no_french_is_given(published):
+    issue_certificates(published.edition, language=CertificateLanguage.FRENCH)
+
+    text = text_of(staged_pdf(published.certificate_of("obrnice")))
+    assert f"4th Dosta!-Congress Prize for Municipalities · {published.edition.year}" in text
+    assert "Strasbourg, 25th session of the Congress, le 30 octobre 2013" in text
+    assert "only" not in text and "seulement" not in text
+
+
+def test_issue_certificates_in_english_print_the_french_of_a_french_only_edition(make, db):
+    published = build_published(make, name_en="", ceremony_place_en="", **FRENCH_EDITION)
+
+    issue_certificates(published.edition, language=CertificateLanguage.ENGLISH)
+
+    text = text_of(staged_pdf(published.certificate_of("obrnice")))
+    assert f"4e Prix Dosta!-Congrès pour les municipalités · {published.edition.year}" in text
+    assert "Strasbourg, 25e session du Congrès, 30 October 2013" in text
+
+
+def test_issue_certificates_in_both_languages_print_both_edition_names(make, db):
+    published = build_published(make, **FRENCH_EDITION)
+
+    issue_certificates(published.edition, language=CertificateLanguage.BOTH)
+
+    text = text_of(staged_pdf(published.certificate_of("obrnice")))
+    assert "4th Dosta!-Congress Prize for Municipalities" in text
+    assert "4e Prix Dosta!-Congrès pour les municipalités" in text
+    assert "Strasbourg, 25e session du Congrès, le 30 octobre 2013" in text

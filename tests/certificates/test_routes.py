@@ -21,6 +21,7 @@ from app.certificates.queries import edition_certificates
 from app.db import utcnow
 from app.extensions import db
 from tests.certificates.helpers import (
+    build_published,
     certificate_files,
     plant_certificate,
     stored_bytes,
@@ -640,3 +641,22 @@ def test_verify_form_accepts_a_code_typed_in_capitals(client, issued):
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/verify/{code}"
+
+
+def test_verify_in_french_shows_the_editions_french_name_and_place(client, make, db):
+    published = build_published(
+        make,
+        name_fr="4e Prix Dosta!-Congrès pour les municipalités",
+        ceremony_place_fr="Strasbourg, 25e session du Congrès",
+    )
+    issue_certificates(published.edition, language="both")
+    db.session.commit()
+    code = published.certificate_of("obrnice").verification_code
+
+    french = client.get(f"/verify/{code}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    english = client.get(f"/verify/{code}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+    assert "4e Prix Dosta!-Congrès pour les municipalités · " in french
+    assert "Strasbourg, 25e session du Congrès</dd>" in french
+    assert "4th Dosta!-Congress Prize for Municipalities · " in english
+    assert "Strasbourg, 25th session of the Congress</dd>" in english

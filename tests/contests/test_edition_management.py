@@ -1,5 +1,6 @@
 """The organiser's edition screens: create, copy, edit, criteria, the lock, access."""
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.contests import routes
 from app.contests.models import Criterion, Edition
+from app.contests.services import CRITERION_TEXTS, criterion_texts
 from tests.conftest import counting_queries
 
 CRITERIA = (("Integration", "2"), ("Anti-discrimination", "1"), ("Awareness-raising", "1.5"))
@@ -18,11 +20,13 @@ CRITERIA = (("Integration", "2"), ("Anti-discrimination", "1"), ("Awareness-rais
 def edition_form(**overrides) -> dict:
     """A complete, valid edition form as a browser would send it."""
     data = {
-        "name": "7th Dosta!-Congress Prize for Municipalities",
+        "name_en": "7th Dosta!-Congress Prize for Municipalities",
+        "name_fr": "7e Prix Dosta!-Congrès pour les municipalités",
         "ordinal": "7",
         "year": "2029",
         "slug": "dosta-2029",
-        "description": "Open to the member states of the Council of Europe.",
+        "description_en": "Open to the member states of the Council of Europe.",
+        "description_fr": "Ouvert aux États membres du Conseil de l’Europe.",
         "reference_prefix": "DOSTA",
         "submissions_open_at": "2029-01-15T09:00",
         "submissions_close_at": "2029-06-30T23:59",
@@ -35,15 +39,19 @@ def edition_form(**overrides) -> dict:
         "aggregation": "median",
         "min_sheets_per_entry": "4",
         "ceremony_date": "2029-10-24",
-        "ceremony_place": "Strasbourg",
+        "ceremony_place_en": "Strasbourg",
+        "ceremony_place_fr": "Strasbourg",
     }
     for i, (name, weight) in enumerate(CRITERIA):
         data.update(
             {
                 f"criteria-{i}-id": "",
-                f"criteria-{i}-name": name,
-                f"criteria-{i}-description": f"Tell us about {name}.",
-                f"criteria-{i}-guidance": f"High when {name} is strong.",
+                f"criteria-{i}-name_en": name,
+                f"criteria-{i}-name_fr": "",
+                f"criteria-{i}-description_en": f"Tell us about {name}.",
+                f"criteria-{i}-description_fr": "",
+                f"criteria-{i}-guidance_en": f"High when {name} is strong.",
+                f"criteria-{i}-guidance_fr": "",
                 f"criteria-{i}-weight": weight,
                 f"criteria-{i}-position": str(i + 1),
             }
@@ -143,7 +151,7 @@ def test_manage_pages_refused_to_non_organisers(client, auth, make, db, role):
     for url in _manage_urls(edition.id):
         assert client.get(url).status_code == 403, url
     for url in ("/manage/editions/new", f"/manage/editions/{edition.id}/edit"):
-        response = auth.post(url, edition_form(name="Hijacked"), form_url="/account")
+        response = auth.post(url, edition_form(name_en="Hijacked"), form_url="/account")
         assert response.status_code == 403, url
     assert db.session.scalar(select(func.count()).select_from(Edition).where(Edition.name == "Hijacked")) == 0
 
@@ -185,7 +193,7 @@ def test_create_edition_strasbourg_times_round_trip_exactly(client, auth, organi
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "edition.created"))
     assert (audit.actor_id, audit.edition_id) == (organiser.id, edition.id)
     assert audit.after["submissions_close_at"] == "2029-06-30T21:59:00+00:00"
-    assert [c["name"] for c in audit.after["criteria"]] == [
+    assert [c["name_en"] for c in audit.after["criteria"]] == [
         "Integration",
         "Anti-discrimination",
         "Awareness-raising",
@@ -195,7 +203,7 @@ def test_create_edition_strasbourg_times_round_trip_exactly(client, auth, organi
 def test_new_edition_form_offers_default_criteria(client, organiser):
     fields = form_fields(client.get("/manage/editions/new").get_data(as_text=True))
 
-    assert [fields[f"criteria-{i}-name"] for i in range(3)] == [
+    assert [fields[f"criteria-{i}-name_en"] for i in range(3)] == [
         "Integration",
         "Anti-discrimination",
         "Awareness-raising",
@@ -229,7 +237,7 @@ def test_copy_previous_edition_prefills_everything_two_years_later(client, auth,
     response = auth.post("/manage/editions/new", fields, form_url="/manage/editions/new")
 
     assert fields["slug"] == "dosta-2015"
-    assert fields["name"] == "4th Dosta!-Congress Prize for Municipalities 2015"
+    assert fields["name_en"] == "4th Dosta!-Congress Prize for Municipalities 2015"
     assert (fields["ordinal"], fields["year"]) == ("5", "2015")
     assert fields["submissions_close_at"] == "2015-06-30T23:59"
     assert response.status_code == 302
@@ -240,10 +248,162 @@ def test_copy_previous_edition_prefills_everything_two_years_later(client, auth,
     assert copy.results_publish_at == utc(2015, 10, 30, 11, 0)
     assert copy.ceremony_date == date(2015, 10, 30)
     assert copy.results_published_at is None
-    assert [(c.name, c.description, c.guidance, c.weight) for c in copy.criteria] == [
-        (c.name, c.description, c.guidance, c.weight) for c in source.criteria
+    assert [(criterion_texts(c), c.weight) for c in copy.criteria] == [
+        (criterion_texts(c), c.weight) for c in source.criteria
     ]
     assert {c.id for c in copy.criteria}.isdisjoint({c.id for c in source.criteria})
+
+
+# --- Texts in English and French ------------------------------------------------------------------------
+
+FRENCH_CRITERIA = (
+    {"name_en": "Integration", "name_fr": "Intégration", "description_fr": "Comment le projet…"},
+    {"name_en": "", "name_fr": "Sensibilisation", "guidance_fr": "Une note élevée signifie…"},
+)
+
+
+def test_create_edition_saves_both_languages(client, auth, organiser, db):
+    overrides = {"criteria-0-name_fr": "Intégration", "criteria-0-guidance_fr": "Élevée si…"}
+
+    response = auth.post(
+        "/manage/editions/new", edition_form(ceremony_place_fr="Strasbourg (Palais)", **overrides)
+    )
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == "dosta-2029"))
+    assert response.status_code == 302
+    assert (edition.name_en, edition.name_fr) == (
+        "7th Dosta!-Congress Prize for Municipalities",
+        "7e Prix Dosta!-Congrès pour les municipalités",
+    )
+    assert (edition.description_fr, edition.ceremony_place_fr) == (
+        "Ouvert aux États membres du Conseil de l’Europe.",
+        "Strasbourg (Palais)",
+    )
+    assert criterion_texts(edition.criteria[0]) == {
+        "name_en": "Integration",
+        "name_fr": "Intégration",
+        "description_en": "Tell us about Integration.",
+        "description_fr": "",
+        "guidance_en": "High when Integration is strong.",
+        "guidance_fr": "Élevée si…",
+    }
+
+
+def test_create_edition_in_french_only_accepted(client, auth, organiser, db):
+    french_only = {"name_en": "", "description_en": "", "ceremony_place_en": ""}
+    for i, name in enumerate(("Intégration", "Lutte contre la discrimination", "Sensibilisation")):
+        french_only.update({f"criteria-{i}-name_en": "", f"criteria-{i}-name_fr": name})
+
+    response = auth.post("/manage/editions/new", edition_form(**french_only))
+
+    edition = db.session.scalar(select(Edition).where(Edition.slug == "dosta-2029"))
+    assert response.status_code == 302
+    assert (edition.name_en, edition.name_fr) == ("", "7e Prix Dosta!-Congrès pour les municipalités")
+    assert [(c.name_en, c.name_fr) for c in edition.criteria] == [
+        ("", "Intégration"),
+        ("", "Lutte contre la discrimination"),
+        ("", "Sensibilisation"),
+    ]
+
+
+def test_edit_form_english_field_not_prefilled_with_the_french_fallback(client, organiser, make, db):
+    edition = make.edition(name_en="", name_fr="Prix Dosta!-Congrès", criteria=FRENCH_CRITERIA)
+    db.session.commit()
+
+    fields = form_fields(client.get(f"/manage/editions/{edition.id}/edit").get_data(as_text=True))
+
+    assert (fields["name_en"], fields["name_fr"]) == ("", "Prix Dosta!-Congrès")
+    assert (fields["criteria-1-name_en"], fields["criteria-1-name_fr"]) == ("", "Sensibilisation")
+    assert (fields["criteria-1-guidance_en"], fields["criteria-1-guidance_fr"]) == (
+        "",
+        "Une note élevée signifie…",
+    )
+
+
+def _tag(html: str, element_id: str) -> str:
+    """The opening tag of the element with this id."""
+    return re.search(rf'<[a-z]+ [^>]*\bid="{element_id}"[^>]*>', html).group(0)
+
+
+def test_edit_form_inputs_say_their_language(client, organiser, make, db):
+    edition = make.edition()
+    db.session.commit()
+
+    html = client.get(f"/manage/editions/{edition.id}/edit").get_data(as_text=True)
+
+    assert '<label class="form-label" for="name_fr">Name in French</label>' in html
+    assert 'lang="fr"' in _tag(html, "name_fr") and 'lang="en"' in _tag(html, "criteria-0-guidance_en")
+    for element_id in ("name_en", "name_fr"):
+        assert 'aria-describedby="name_en-pair-help"' in _tag(html, element_id)
+    assert _tag(html, "name_en-pair-help") == '<div id="name_en-pair-help" class="form-text mt-n2 mb-3">'
+
+
+def test_edit_french_texts_saved_and_audited(client, auth, organiser, make, db):
+    edition = make.edition(phase="open", name_fr="", criteria=FRENCH_CRITERIA)
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update(
+        {"name_fr": "Prix 2029", "criteria-0-name_fr": "Inclusion", "criteria-1-name_en": "Awareness"}
+    )
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    assert edition.name_fr == "Prix 2029"
+    assert [(c.name_en, c.name_fr) for c in edition.criteria] == [
+        ("Integration", "Inclusion"),
+        ("Awareness", "Sensibilisation"),
+    ]
+    audits = {a.action: a for a in db.session.scalars(select(AuditEvent))}
+    assert (audits["edition.updated"].before, audits["edition.updated"].after) == (
+        {"name_fr": ""},
+        {"name_fr": "Prix 2029"},
+    )
+    criterion_audits = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "criterion.updated").order_by(AuditEvent.id)
+    ).all()
+    assert [(a.before, a.after) for a in criterion_audits] == [
+        ({"name_fr": "Intégration"}, {"name_fr": "Inclusion"}),
+        ({"name_en": ""}, {"name_en": "Awareness"}),
+    ]
+
+
+def test_edit_french_names_may_swap_between_criteria(client, auth, organiser, make, db):
+    edition = make.edition(phase="open", criteria=FRENCH_CRITERIA)
+    db.session.commit()
+    fields = _edit_fields(client, edition)
+    fields.update({"criteria-0-name_fr": "Sensibilisation", "criteria-1-name_fr": "Intégration"})
+
+    response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
+
+    assert response.status_code == 302
+    assert [c.name_fr for c in edition.criteria] == ["Sensibilisation", "Intégration"]
+
+
+def test_copy_previous_edition_keeps_the_french_texts(client, auth, organiser, make, db):
+    source = make.edition(
+        phase="published",
+        slug="dosta-2013",
+        name_en="4th Dosta!-Congress Prize 2013",
+        name_fr="4e Prix Dosta!-Congrès 2013",
+        year=2013,
+        description_fr="Plus de 20 municipalités.",
+        ceremony_place_en="Strasbourg, 25th session",
+        ceremony_place_fr="Strasbourg, 25e session",
+        criteria=FRENCH_CRITERIA,
+    )
+    db.session.commit()
+
+    fields = form_fields(client.get(f"/manage/editions/new?copy_from={source.id}").get_data(as_text=True))
+    auth.post("/manage/editions/new", fields, form_url="/manage/editions/new")
+
+    copy = db.session.scalar(select(Edition).where(Edition.slug == "dosta-2015"))
+    assert (copy.name_en, copy.name_fr) == ("4th Dosta!-Congress Prize 2015", "4e Prix Dosta!-Congrès 2015")
+    assert (copy.description_fr, copy.ceremony_place_fr) == (
+        "Plus de 20 municipalités.",
+        "Strasbourg, 25e session",
+    )
+    assert [criterion_texts(c) for c in copy.criteria] == [criterion_texts(c) for c in source.criteria]
 
 
 @pytest.mark.parametrize(
@@ -260,7 +420,16 @@ def test_copy_previous_edition_prefills_everything_two_years_later(client, auth,
         ({"score_step": "0"}, "The step must be more than 0."),
         ({"slug": "Dosta 2029"}, "Use only lowercase letters, digits and single hyphens"),
         ({"criteria-1-weight": "0"}, "The weight must be more than 0"),
-        ({"criteria-2-name": "integration"}, "Two criteria cannot have the same name."),
+        ({"criteria-2-name_en": "integration"}, "Give each criterion its own name in English"),
+        (
+            {"criteria-0-name_fr": "Intégration", "criteria-1-name_fr": "intégration"},
+            "Give each criterion its own name in French",
+        ),
+        ({"name_en": " ", "name_fr": ""}, "Give the name in English, in French or in both."),
+        (
+            {"criteria-1-name_en": "", "criteria-1-name_fr": ""},
+            "Give the criterion a name in English, in French or in both.",
+        ),
         ({"criteria-0-id": "123456"}, "This criterion does not belong to the edition."),
     ],
 )
@@ -311,12 +480,12 @@ def test_edit_criteria_rename_reorder_remove_add(client, auth, organiser, make, 
     fields = _edit_fields(client, edition)
     fields.update(
         {
-            "criteria-0-name": "Inclusion",
+            "criteria-0-name_en": "Inclusion",
             "criteria-0-position": "2",
             "criteria-1-remove": "y",
             "criteria-2-position": "1",
-            "criteria-3-name": "Participation",
-            "criteria-3-description": "Who decides?",
+            "criteria-3-name_en": "Participation",
+            "criteria-3-description_en": "Who decides?",
             "criteria-3-weight": "0.5",
             "criteria-3-position": "3",
         }
@@ -341,7 +510,7 @@ def test_edit_criteria_swap_names_between_rows(client, auth, organiser, make, db
     edition = make.edition(phase="open")
     db.session.commit()
     fields = _edit_fields(client, edition)
-    fields.update({"criteria-0-name": "Anti-discrimination", "criteria-1-name": "Integration"})
+    fields.update({"criteria-0-name_en": "Anti-discrimination", "criteria-1-name_en": "Integration"})
 
     auth.post(f"/manage/editions/{edition.id}/edit", fields)
 
@@ -354,7 +523,7 @@ def test_edit_bad_criterion_row_refuses_whole_form(client, auth, organiser, make
     db.session.commit()
     fields = _edit_fields(client, edition)
     fields.update(
-        {"name": "After", "criteria-0-weight": "-1", "criteria-1-name": "", "criteria-2-name": "New"}
+        {"name_en": "After", "criteria-0-weight": "-1", "criteria-1-name_en": "", "criteria-2-name_en": "New"}
     )
 
     response = auth.post(f"/manage/editions/{edition.id}/edit", fields)
@@ -362,7 +531,8 @@ def test_edit_bad_criterion_row_refuses_whole_form(client, auth, organiser, make
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Criterion 1, Weight" in html and "The weight must be more than 0" in html
-    assert "Criterion 2, Name" in html and "Give the criterion a name." in html
+    assert "Criterion 2, Name in English" in html
+    assert "Give the criterion a name in English, in French or in both." in html
     db.session.expire_all()
     assert edition.name == "Before"
     assert [c.name for c in edition.criteria] == ["Integration", "Anti-discrimination", "Awareness-raising"]
@@ -421,7 +591,7 @@ def test_locked_edition_form_shows_criteria_read_only_and_why(client, organiser,
 
     assert "Criteria, weights and the score scale are locked." in html
     assert "Jurors have started score sheets for this edition" in html
-    assert 'name="criteria-0-name"' not in html
+    assert 'name="criteria-0-name_en"' not in html
     assert 'name="score_max"' not in html
     assert "Anti-discrimination" in html
 
@@ -429,7 +599,7 @@ def test_locked_edition_form_shows_criteria_read_only_and_why(client, organiser,
 def test_locked_edition_other_settings_still_editable(client, auth, organiser, locked_edition, db):
     before = _criteria_state(db, locked_edition)
     fields = _edit_fields(client, locked_edition)
-    fields["name"] = "Renamed Edition"
+    fields["name_en"] = "Renamed Edition"
 
     response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
 
@@ -442,9 +612,11 @@ def test_locked_edition_other_settings_still_editable(client, auth, organiser, l
     "forged",
     [
         {"criteria-0-weight": "5"},
-        {"criteria-0-name": "Something else"},
+        {"criteria-0-name_en": "Something else"},
+        {"criteria-0-guidance_fr": "Autre chose"},
+        {"criteria-3-id": "", "criteria-3-name_fr": "Critère de plus"},
         {"criteria-0-remove": "y"},
-        {"criteria-3-id": "", "criteria-3-name": "Extra criterion"},
+        {"criteria-3-id": "", "criteria-3-name_en": "Extra criterion"},
         {"score_max": "20"},
         {"score_step": "0.5"},
     ],
@@ -458,14 +630,12 @@ def test_locked_edition_forged_post_refused_and_nothing_changes(
         for i, c in enumerate(locked_edition.criteria)
         for key, value in (
             ("id", c.id),
-            ("name", c.name),
-            ("description", c.description),
-            ("guidance", c.guidance),
+            *((name, getattr(c, name)) for name in CRITERION_TEXTS),
             ("weight", c.weight),
             ("position", c.position + 1),
         )
     }
-    fields = {**_edit_fields(client, locked_edition), **criteria, "name": "Forged Name", **forged}
+    fields = {**_edit_fields(client, locked_edition), **criteria, "name_en": "Forged Name", **forged}
 
     response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
 
@@ -486,9 +656,11 @@ def test_locked_edition_stale_page_with_unchanged_criteria_is_accepted(
     fields = _edit_fields(client, locked_edition)
     for i, c in enumerate(locked_edition.criteria):
         description = c.description.replace("\n", "\r\n")  # as a browser sends a text area
-        fields.update({f"criteria-{i}-id": str(c.id), f"criteria-{i}-name": c.name})
-        fields.update({f"criteria-{i}-description": description, f"criteria-{i}-guidance": c.guidance})
-    fields.update({"score_min": "0", "score_max": "10.00", "name": "Stale but fine"})
+        fields.update({f"criteria-{i}-id": str(c.id), f"criteria-{i}-name_en": c.name})
+        fields.update(
+            {f"criteria-{i}-description_en": description, f"criteria-{i}-guidance_en": c.guidance_en}
+        )
+    fields.update({"score_min": "0", "score_max": "10.00", "name_en": "Stale but fine"})
 
     response = auth.post(f"/manage/editions/{locked_edition.id}/edit", fields)
 

@@ -195,3 +195,21 @@ def test_version_field_follows_each_save(client, auth, world):
     post_sheet(auth, assignment, world.criteria, [1, 2, 4])
 
     assert version_on(page(client.get(entry_url(assignment)))) == "2"
+
+
+def test_entry_page_in_french_shows_the_criteria_in_french_and_marks_english_only_ones(
+    client, auth, world, db
+):
+    first, second, *_ = world.criteria
+    first.name_fr, first.guidance_fr = "Intégration", "Une note élevée signifie des progrès durables."
+    world.alice.language = "fr"
+    db.session.commit()
+    auth.login(world.alice.email)
+
+    html = page(client.get(entry_url(world.assignment(world.alice, world.entries[0]))))
+
+    assert "<legend>Intégration" in html
+    assert f'id="guidance-{first.id}">Une note élevée signifie des progrès durables.</p>' in html
+    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    assert f'<legend><span lang="en">{second.name_en}</span> {note}' in html
+    assert f'id="guidance-{second.id}"><span lang="en">{second.guidance_en}</span> {note}</p>' in html

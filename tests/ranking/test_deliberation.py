@@ -23,7 +23,7 @@ def form_data(small: SmallEdition, places: dict[str, str], justification: str = 
     for letter, entry in small.entries.items():
         place = places.get(letter, "")
         data[f"award_{entry.id}"] = place
-        data[f"citation_{entry.id}"] = f"Citation for {letter}." if place else ""
+        data[f"citation_en_{entry.id}"] = f"Citation for {letter}." if place else ""
     return data
 
 
@@ -143,12 +143,78 @@ def test_awards_special_mention_saved_without_justification(client, auth, small,
 def test_awards_missing_citation_refused(client, auth, small, db):
     auth.login(small.organiser.email)
     data = form_data(small, {"A": "1", "B": "2", "C": "3"})
-    data[f"citation_{small.id_of('B')}"] = "   "
+    data[f"citation_en_{small.id_of('B')}"] = "   "
 
     response = auth.post(awards_url(small), data)
 
     assert "Write the citation for" in response.get_data(as_text=True)
     assert saved(db) == []
+
+
+def test_awards_missing_citation_says_either_language_will_do(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    data[f"citation_en_{small.id_of('B')}"] = ""
+
+    html = auth.post(awards_url(small), data).get_data(as_text=True)
+
+    entry = small.entries["B"]
+    organisation = entry.organisation.name
+    expected = f"Write the citation for {entry.reference} ({organisation}) in English, in French or in both."
+    assert expected in html
+
+
+def test_awards_citation_in_french_only_accepted(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    data[f"citation_en_{small.id_of('B')}"] = ""
+    data[f"citation_fr_{small.id_of('B')}"] = "Pour une approche intégrée."
+
+    response = auth.post(awards_url(small), data)
+
+    award = db.session.scalar(select(Award).where(Award.application_id == small.id_of("B")))
+    assert response.status_code == 302
+    assert (award.citation_en, award.citation_fr) == ("", "Pour une approche intégrée.")
+
+
+def test_awards_citations_in_both_languages_saved_and_audited(client, auth, small, db):
+    auth.login(small.organiser.email)
+    data = form_data(small, {"A": "1", "B": "2", "C": "3"})
+    data[f"citation_fr_{small.id_of('A')}"] = "Citation pour A."
+
+    auth.post(awards_url(small), data)
+
+    award = db.session.scalar(select(Award).where(Award.application_id == small.id_of("A")))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "awards.recorded"))
+    assert (award.citation_en, award.citation_fr) == ("Citation for A.", "Citation pour A.")
+    assert {"citation_en": "Citation for A.", "citation_fr": "Citation pour A."}.items() <= event.after[
+        "awards"
+    ][0].items()
+
+
+def test_awards_form_english_citation_not_prefilled_with_the_french(client, auth, small, db, make):
+    make.award(
+        small.edition,
+        small.entries["A"].organisation,
+        place=1,
+        application_id=small.id_of("A"),
+        citation_en="",
+        citation_fr="Pour une approche intégrée.",
+    )
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    html = client.get(awards_url(small)).get_data(as_text=True)
+
+    english = re.search(
+        rf'<textarea[^>]*name="citation_en_{small.id_of("A")}"[^>]*>(.*?)</textarea>', html, re.S
+    )
+    french = re.search(
+        rf'<textarea[^>]*name="citation_fr_{small.id_of("A")}"[^>]*>(.*?)</textarea>', html, re.S
+    )
+    assert english.group(1).strip() == ""
+    assert french.group(1).strip() == "Pour une approche intégrée."
+    assert 'lang="fr"' in french.group(0) and 'lang="en"' in english.group(0)
 
 
 def test_awards_place_outside_choices_refused(client, auth, small, db):
@@ -168,7 +234,7 @@ def test_awards_revised_before_publication(client, auth, small, db):
     auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
     first_ids = sorted(db.session.scalars(select(Award.id)).all())
     data = form_data(small, {"A": "1", "B": "2", "C": "3", "E": "mention"})
-    data[f"citation_{small.id_of('A')}"] = "A better citation."
+    data[f"citation_en_{small.id_of('A')}"] = "A better citation."
 
     response = auth.post(awards_url(small), data)
 

@@ -220,3 +220,110 @@ def test_public_pages_query_count_does_not_grow_with_editions(client, make, db):
     many = _public_queries(client, make, db, 12)
 
     assert few == many
+
+
+# --- Texts in the reader's language -------------------------------------------------------------------------
+
+BILINGUAL_CRITERIA = (
+    {
+        "name_en": "Integration",
+        "name_fr": "Intégration",
+        "description_en": "How does the project improve access?",
+        "description_fr": "Comment le projet améliore-t-il l’accès ?",
+    },
+)
+
+
+def _bilingual_edition(make):
+    edition = make.edition(
+        phase="published",
+        slug="dosta-2013",
+        name_en="4th Dosta!-Congress Prize for Municipalities",
+        name_fr="4e Prix Dosta!-Congrès pour les municipalités",
+        description_en="Over 20 municipalities took part.",
+        description_fr="Plus de 20 municipalités ont participé.",
+        ceremony_place_en="Strasbourg, 25th session of the Congress",
+        ceremony_place_fr="Strasbourg, 25e session du Congrès",
+        criteria=BILINGUAL_CRITERIA,
+    )
+    obrnice = make.organisation(name="Obrnice", country="CZ")
+    application = make.application(edition_=edition, organisation_=obrnice, status="eligible")
+    make.award(
+        edition,
+        obrnice,
+        place=1,
+        application_id=application.id,
+        citation_en="For peaceful co-habitation.",
+        citation_fr="Pour une cohabitation pacifique.",
+    )
+    return edition
+
+
+def test_edition_page_in_french_shows_the_french_texts(client, make):
+    _bilingual_edition(make)
+    client.set_cookie("lang", "fr")
+
+    html = _text(client.get("/editions/dosta-2013"))
+
+    assert '<h1 class="h2">4e Prix Dosta!-Congrès pour les municipalités</h1>' in html
+    assert "Plus de 20 municipalités ont participé." in html
+    assert "Strasbourg, 25e session du Congrès" in html
+    assert "Pour une cohabitation pacifique." in html
+    assert "<strong>Intégration</strong>" in html and "Comment le projet améliore-t-il l’accès ?" in html
+    assert "fallback-note" not in html
+    assert "4th Dosta!-Congress" not in html.split("</title>")[1]
+
+
+def test_edition_page_in_english_shows_the_english_texts(client, make):
+    _bilingual_edition(make)
+
+    html = _text(client.get("/editions/dosta-2013"))
+
+    assert '<h1 class="h2">4th Dosta!-Congress Prize for Municipalities</h1>' in html
+    assert "For peaceful co-habitation." in html and "Pour une cohabitation" not in html
+    assert "fallback-note" not in html
+
+
+def test_edition_page_in_french_marks_english_only_texts(client, make):
+    edition = make.edition(
+        phase="published",
+        slug="dosta-2013",
+        name_en="4th Dosta!-Congress Prize for Municipalities",
+        ceremony_place_en="Strasbourg, 25th session of the Congress",
+    )
+    obrnice = make.organisation(name="Obrnice", country="CZ")
+    make.award(edition, obrnice, place=1, citation_en="For peaceful co-habitation.")
+    client.set_cookie("lang", "fr")
+
+    html = _text(client.get("/editions/dosta-2013"))
+
+    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    assert (
+        f'<h1 class="h2"><span lang="en">4th Dosta!-Congress Prize for Municipalities</span> {note}</h1>'
+        in html
+    )
+    assert f'<span lang="en">Strasbourg, 25th session of the Congress</span> {note}' in html
+    assert f'<span lang="en">For peaceful co-habitation.</span> {note}' in html
+    assert "<title>4th Dosta!-Congress Prize for Municipalities" in html  # plain text in the title
+
+
+def test_results_page_in_french_shows_french_citations_and_ceremony(client, make):
+    _bilingual_edition(make)
+    client.set_cookie("lang", "fr")
+
+    html = _text(client.get("/editions/dosta-2013/results"))
+
+    assert "4e Prix Dosta!-Congrès pour les municipalités</h1>" in html
+    assert "Strasbourg, 25e session du Congrès" in html
+    assert '<p class="mb-0">Pour une cohabitation pacifique.</p>' in html
+
+
+def test_archive_in_english_marks_a_french_only_edition(client, make):
+    make.edition(phase="published", name_en="", name_fr="Prix Dosta!-Congrès 2031", year=2031)
+
+    html = _text(client.get("/editions"))
+
+    assert (
+        '<span lang="fr">Prix Dosta!-Congrès 2031</span> <span class="fallback-note">(French only)</span>'
+        in html
+    )

@@ -54,6 +54,7 @@ def test_api_results_exact_shape_after_publication(client, small, app, db, fake_
             "country": country,
             "project_title": entry.title,
             "citation": f"The jury honours {letter}.",
+            "citation_fr": "",
             "certificate_url": f"http://localhost/certificates/{code[entry.organisation_id]}.pdf",
             "verification_url": f"http://localhost/verify/{code[entry.organisation_id]}",
         }
@@ -62,9 +63,11 @@ def test_api_results_exact_shape_after_publication(client, small, app, db, fake_
         "edition": {
             "slug": small.edition.slug,
             "name": small.edition.name,
+            "name_fr": "",
             "year": small.edition.year,
             "ceremony_date": small.edition.ceremony_date.isoformat(),
             "ceremony_place": "Strasbourg",
+            "ceremony_place_fr": "",
         },
         "laureates": [
             laureate("A", 1, "Czech Republic"),
@@ -79,6 +82,7 @@ def test_api_results_exact_shape_after_publication(client, small, app, db, fake_
         "country",
         "project_title",
         "citation",
+        "citation_fr",
         "certificate_url",
         "verification_url",
     ]
@@ -128,8 +132,8 @@ def test_api_editions_lists_published_and_archived_only(client, make, small, db)
     assert response.headers["Cache-Control"] == "public, max-age=300"
     assert response.get_json() == {
         "editions": [
-            {"slug": published.slug, "name": "5th Prize", "year": 2015},
-            {"slug": archived.slug, "name": "2nd Prize", "year": 2009},
+            {"slug": published.slug, "name": "5th Prize", "name_fr": "", "year": 2015},
+            {"slug": archived.slug, "name": "2nd Prize", "name_fr": "", "year": 2009},
         ]
     }
 
@@ -155,6 +159,7 @@ def test_api_results_archived_edition_without_applications(client, make, db):
             "country": "Bosnia and Herzegovina",
             "project_title": None,
             "citation": "",
+            "citation_fr": "",
             "certificate_url": None,
             "verification_url": None,
         },
@@ -165,6 +170,7 @@ def test_api_results_archived_edition_without_applications(client, make, db):
             "country": "Bosnia and Herzegovina",
             "project_title": None,
             "citation": "",
+            "citation_fr": "",
             "certificate_url": None,
             "verification_url": None,
         },
@@ -175,6 +181,7 @@ def test_api_results_archived_edition_without_applications(client, make, db):
             "country": "Greece",
             "project_title": None,
             "citation": "",
+            "citation_fr": "",
             "certificate_url": None,
             "verification_url": None,
         },
@@ -206,3 +213,56 @@ def test_results_page_not_found_before_publication(client, auth, small):
     assert client.get(f"/editions/{small.edition.slug}/results").status_code == 404
     auth.login(small.organiser.email)
     assert client.get(f"/editions/{small.edition.slug}/results").status_code == 404
+
+
+def test_api_results_give_both_languages_whatever_the_readers(client, make, db):
+    edition = make.edition(
+        phase="published",
+        slug="dosta-2013",
+        name_en="4th Dosta!-Congress Prize for Municipalities",
+        name_fr="4e Prix Dosta!-Congrès pour les municipalités",
+        ceremony_place_en="Strasbourg, 25th session of the Congress",
+        ceremony_place_fr="Strasbourg, 25e session du Congrès",
+    )
+    obrnice = make.organisation(name="Obrnice", country="CZ")
+    make.award(
+        edition, obrnice, place=1, citation_en="For co-habitation.", citation_fr="Pour la cohabitation."
+    )
+    db.session.commit()
+    client.set_cookie("lang", "fr")
+
+    answer = client.get("/api/editions/dosta-2013/results").get_json()
+
+    assert {
+        key: answer["edition"][key] for key in ("name", "name_fr", "ceremony_place", "ceremony_place_fr")
+    } == {
+        "name": "4th Dosta!-Congress Prize for Municipalities",
+        "name_fr": "4e Prix Dosta!-Congrès pour les municipalités",
+        "ceremony_place": "Strasbourg, 25th session of the Congress",
+        "ceremony_place_fr": "Strasbourg, 25e session du Congrès",
+    }
+    assert (answer["laureates"][0]["citation"], answer["laureates"][0]["citation_fr"]) == (
+        "For co-habitation.",
+        "Pour la cohabitation.",
+    )
+
+
+def test_api_results_french_only_texts_keep_the_english_keys_filled(client, make, db):
+    edition = make.edition(
+        phase="published", slug="dosta-2031", name_en="", name_fr="Prix 2031", ceremony_place_en=""
+    )
+    make.award(edition, make.organisation(), place=1, citation_fr="Pour la cohabitation.")
+    db.session.commit()
+
+    answer = client.get("/api/editions/dosta-2031/results").get_json()
+    listed = client.get("/api/editions").get_json()["editions"]
+
+    assert (answer["edition"]["name"], answer["edition"]["name_fr"]) == ("Prix 2031", "Prix 2031")
+    assert (answer["edition"]["ceremony_place"], answer["edition"]["ceremony_place_fr"]) == ("", "")
+    assert (answer["laureates"][0]["citation"], answer["laureates"][0]["citation_fr"]) == (
+        "Pour la cohabitation.",
+        "Pour la cohabitation.",
+    )
+    assert listed == [
+        {"slug": "dosta-2031", "name": "Prix 2031", "name_fr": "Prix 2031", "year": edition.year}
+    ]

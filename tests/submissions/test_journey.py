@@ -430,3 +430,30 @@ def test_receipt_of_a_draft_redirects_to_the_application(client, auth, make, db)
     response = client.get(f"/applications/{application.id}/receipt")
 
     assert response.headers["Location"] == f"/applications/{application.id}"
+
+
+def test_application_form_in_french_asks_the_criteria_in_french(client, auth, make, db):
+    edition = make.edition(
+        phase="open",
+        name_fr="7e Prix Dosta!-Congrès",
+        criteria=(
+            {"name_en": "Integration", "name_fr": "Intégration", "description_fr": "Comment le projet…"},
+            {"name_en": "Awareness-raising", "description_en": "How does the project raise awareness?"},
+        ),
+    )
+    user = make.applicant(language="fr")
+    application = make.application(edition_=edition, organisation_=user.organisation)
+    db.session.commit()
+    auth.login(user.email)
+
+    html = client.get(f"/applications/{application.id}/edit").get_data(as_text=True)
+
+    assert '<p class="text-muted">7e Prix Dosta!-Congrès · ' in html
+    assert '<h3 class="h5 card-title">Intégration</h3>' in html
+    assert '<p class="card-text">Comment le projet…</p>' in html
+    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    assert f'<h3 class="h5 card-title"><span lang="en">Awareness-raising</span> {note}</h3>' in html
+    assert (
+        f'<p class="card-text"><span lang="en">How does the project raise awareness?</span> {note}</p>'
+        in html
+    )

@@ -1,5 +1,10 @@
 """The public pages: the home page, the archive of editions and laureates, an edition's page, its results
-page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public."""
+page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public.
+
+The API gives organisers' texts in both languages, whatever the reader's: `name`, `ceremony_place` and
+`citation` hold the English text (the French where there is none, so they are never empty when a text
+exists, as before French texts), and `name_fr`, `ceremony_place_fr` and `citation_fr` the French text as
+written, "" where there is none. A client shows `<key>_fr or <key>` to French readers."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from app.contests import services as contests
 from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.countries import country_name
+from app.i18n import text_in
 from app.links import external_url
 from app.results import queries
 from app.results.routes import bp
@@ -76,7 +82,7 @@ def public_results(slug: str):
 @bp.get("/api/editions")
 def api_editions():
     editions = queries.public_editions()
-    return _json({"editions": [{"slug": e.slug, "name": e.name, "year": e.year} for e in editions]})
+    return _json({"editions": [{"slug": e.slug, **_texts(e, "name"), "year": e.year} for e in editions]})
 
 
 @bp.get("/api/editions/<slug>/results")
@@ -92,7 +98,7 @@ def api_results(slug: str):
             "organisation": laureate.organisation,
             "country": country_name(laureate.country),
             "project_title": laureate.project_title,
-            "citation": laureate.citation,
+            **_texts(laureate, "citation"),
             "certificate_url": _certificate_url("certificates.download", laureate),
             "verification_url": _certificate_url("certificates.verify", laureate),
         }
@@ -103,14 +109,20 @@ def api_results(slug: str):
         {
             "edition": {
                 "slug": edition.slug,
-                "name": edition.name,
+                **_texts(edition, "name"),
                 "year": edition.year,
                 "ceremony_date": edition.ceremony_date.isoformat() if edition.ceremony_date else None,
-                "ceremony_place": edition.ceremony_place,
+                **_texts(edition, "ceremony_place"),
             },
             "laureates": laureates,
         }
     )
+
+
+def _texts(item, field: str) -> dict[str, str]:
+    """`field` in English (or French where there is no English) and `field_fr` as written: the same for every
+    reader, since the answer is cached publicly."""
+    return {field: text_in(item, field, "en"), f"{field}_fr": getattr(item, f"{field}_fr")}
 
 
 def _json(data: dict, status: int = 200) -> Response:
