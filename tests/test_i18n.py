@@ -282,7 +282,7 @@ def test_start_up_warns_when_the_french_catalogue_is_not_compiled(app, tmp_path,
     assert caplog.text == ""
 
 
-# --- Organisers' texts in two languages (translated columns) -------------------------------------------------
+# --- Organisers' texts in two languages (translated columns) ---------------------------------------------
 
 
 def _read(item, field: str, language: str) -> LocalText:

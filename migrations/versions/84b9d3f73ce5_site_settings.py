@@ -1,7 +1,7 @@
 """The site's settings: the accessibility statement's contact and review date
 
 Revision ID: 84b9d3f73ce5
-Revises: 5269d237648d
+Revises: 9f06d63ed648
 Create Date: 2026-12-07 13:13:47.333617
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '84b9d3f73ce5'
-down_revision = '5269d237648d'
+down_revision = '9f06d63ed648'
 branch_labels = None
 depends_on = None
 
