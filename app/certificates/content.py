@@ -37,6 +37,7 @@ FILE_NAME_MAX = 80
 
 WORDING = {
     "en": {
+        "prize_name": PRIZE_NAME,
         "awarding_body": "Congress of Local and Regional Authorities of the Council of Europe",
         "prize": {1: "First Prize", 2: "Second Prize", 3: "Third Prize"},
         "prize_other": "{ordinal} Prize",
@@ -74,6 +75,7 @@ WORDING = {
         ),
     },
     "fr": {
+        "prize_name": "Prix Dosta!-Congr\u00e8s pour les municipalit\u00e9s",
         "awarding_body": "Congrès des pouvoirs locaux et régionaux du Conseil de l\u2019Europe",
         "prize": {1: "Premier prix", 2: "Deuxième prix", 3: "Troisième prix"},
         "prize_other": "{ordinal} prix",
@@ -178,6 +180,11 @@ def format_date(day: date, language: str) -> str:
     if language == "fr":
         return f"{'1er' if day.day == 1 else day.day} {month} {day.year}"
     return f"{day.day} {month} {day.year}"
+
+
+def prize_name(content: CertificateContent, language: str) -> str:
+    """The prize's name in one of the certificate's languages (a snapshot records it in English)."""
+    return WORDING[language]["prize_name"] if content.prize_name == PRIZE_NAME else content.prize_name
 
 
 def edition_name(content: CertificateContent, language: str) -> str:

@@ -22,7 +22,14 @@ from weasyprint.pdf.metadata import DocumentMetadata
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from app.certificates import overlay, stamp
-from app.certificates.content import WORDING, CertificateContent, distinction, edition_name, wording
+from app.certificates.content import (
+    WORDING,
+    CertificateContent,
+    distinction,
+    edition_name,
+    prize_name,
+    wording,
+)
 from app.certificates.typeset import Drawing
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
@@ -93,6 +100,7 @@ def certificate_html(contents: Sequence[CertificateContent], fixed_only: bool = 
         {
             "content": content,
             "texts": wording(content),
+            "prize_name": prize_name(content, content.languages[0]),
             "qr_svg": "" if fixed_only else qr_svg(content.verification_url),
             "name_size": _size_class(content.organisation_name, overlay.NAME_LIMITS),
             "title_size": _size_class(content.project_title, overlay.TITLE_LIMITS),
@@ -113,7 +121,7 @@ def metadata(content: CertificateContent) -> dict[str, str]:
             (distinction(content, language), content.organisation_name, edition_name(content, language))
         ),
         "Author": WORDING[language]["awarding_body"],
-        "Subject": f"{content.prize_name} \u00b7 {content.reference}",
+        "Subject": f"{prize_name(content, language)} \u00b7 {content.reference}",
         "Creator": "prizejury",
         "Producer": f"prizejury, WeasyPrint {weasyprint.__version__}, HarfBuzz",
         "CreationDate": issued.strftime("D:%Y%m%d%H%M%S+00'00"),

@@ -21,6 +21,7 @@ from app.certificates.content import (
     download_name,
     edition_name,
     place_text,
+    prize_name,
 )
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
@@ -88,6 +89,7 @@ def verify(code: str):
         distinction=distinction(content, language),
         place=place_text(content, language),
         country=content.country_name_fr if language == "fr" else content.country_name,
+        prize_name=prize_name(content, language),
         edition_name=edition_name(content, language),
         ceremony_place=ceremony_place(content, language),
         language_label=LANGUAGE_LABELS[certificate.language],

@@ -16,6 +16,7 @@ from app.certificates.content import (
     format_date,
     ordinal,
     place_text,
+    prize_name,
     snapshot,
     wording,
 )
@@ -178,3 +179,13 @@ def test_certificate_content_takes_plain_strings_of_texts_with_a_language():
 
     assert type(content.edition_name) is str
     assert snapshot(content)["edition_name"] == "4th Dosta!-Congress Prize"
+
+
+def test_prize_name_in_the_certificate_language():
+    content = make_content(language="fr")
+    assert (prize_name(content, "fr"), prize_name(content, "en")) == (
+        "Prix Dosta!-Congrès pour les municipalités",
+        "Dosta!-Congress Prize for Municipalities",
+    )
+    # Another prize's name is printed as given.
+    assert prize_name(make_content(language="fr", prize_name="Prix Europa"), "fr") == "Prix Europa"

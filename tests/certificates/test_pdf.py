@@ -121,6 +121,7 @@ def test_render_certificate_french_wording():
 
     for line in (
         "CONGRÈS DES POUVOIRS LOCAUX ET RÉGIONAUX DU CONSEIL DE L’EUROPE",
+        "Prix Dosta!-Congrès pour les municipalités",
         "DEUXIÈME PRIX",
         "décerné à",
         "Ηράκλειο",

@@ -210,6 +210,6 @@ def test_entry_page_in_french_shows_the_criteria_in_french_and_marks_english_onl
 
     assert "<legend>Intégration" in html
     assert f'id="guidance-{first.id}">Une note élevée signifie des progrès durables.</p>' in html
-    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    note = '<span class="fallback-note">(en anglais uniquement)</span>'
     assert f'<legend><span lang="en">{second.name_en}</span> {note}' in html
     assert f'id="guidance-{second.id}"><span lang="en">{second.guidance_en}</span> {note}</p>' in html

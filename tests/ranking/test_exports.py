@@ -4,7 +4,7 @@ import csv
 import io
 
 import pytest
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -239,9 +239,13 @@ def _structure_roles(node, found: set[str]) -> set[str]:
 
 
 @pytest.mark.parametrize(("accept", "lang"), [("en", "en"), ("fr", "fr")])
-def test_jury_report_is_a_tagged_pdf_ua_document_in_the_page_language(client, auth, small, app, accept, lang):
-    with app.test_request_context(headers={"Accept-Language": accept}):
+def test_jury_report_is_a_tagged_pdf_ua_document_in_the_page_language(
+    client, auth, small, app, db, accept, lang
+):
+    with app.test_request_context(), force_locale(lang):
         expected_title = f"{gettext('Jury report')} · {small.edition.name}"
+    small.organiser.language = lang  # a signed-in user's pages follow their preference
+    db.session.commit()
     auth.login(small.organiser.email)
 
     response = client.get(export_url(small, "jury-report.pdf"), headers={"Accept-Language": accept})

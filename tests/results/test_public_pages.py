@@ -297,7 +297,7 @@ def test_edition_page_in_french_marks_english_only_texts(client, make):
 
     html = _text(client.get("/editions/dosta-2013"))
 
-    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    note = '<span class="fallback-note">(en anglais uniquement)</span>'
     assert (
         f'<h1 class="h2"><span lang="en">4th Dosta!-Congress Prize for Municipalities</span> {note}</h1>'
         in html

@@ -451,7 +451,7 @@ def test_application_form_in_french_asks_the_criteria_in_french(client, auth, ma
     assert '<p class="text-muted">7e Prix Dosta!-Congrès · ' in html
     assert '<h3 class="h5 card-title">Intégration</h3>' in html
     assert '<p class="card-text">Comment le projet…</p>' in html
-    note = '<span class="fallback-note">(anglais only)</span>'  # "only" until the catalogue translates it
+    note = '<span class="fallback-note">(en anglais uniquement)</span>'
     assert f'<h3 class="h5 card-title"><span lang="en">Awareness-raising</span> {note}</h3>' in html
     assert (
         f'<p class="card-text"><span lang="en">How does the project raise awareness?</span> {note}</p>'
