@@ -236,6 +236,44 @@ def test_ranking_table_and_charts_are_not_clipped_and_readable(contexts, demo_ap
         "2. Heraklion",
         "3. Kocaeli",
     ]
+    # Stacked, the table has no headings to sort by: a select does it.
+    chooser = page.get_by_label("Sort by")
+    assert chooser.is_visible() is (width == 390)
+    if width == 390:
+        chooser.select_option(label="Organisation")
+        first = page.locator(".ranking-table tbody tr th").first.inner_text()
+        assert first.startswith("Demo Municipality 10")
+        page.get_by_role("button", name="Reverse the order").click()
+        assert page.locator(".ranking-table tbody tr th").first.inner_text().startswith("Obrnice")
     # Each chart's figures are in a table as well.
     assert page.locator("#jurors-title + .table-responsive table").count() == 1
     assert page.locator("#leading-title + .table-responsive table tbody tr").count() == 10
+
+
+def test_matrix_too_wide_for_a_phone_is_a_named_region_the_keyboard_scrolls(contexts, demo_app):
+    from sqlalchemy import select
+
+    from app.contests.models import Edition
+    from app.extensions import db
+
+    edition_id = db.session.scalar(select(Edition.id).where(Edition.slug == FULL_EDITION))
+    page = contexts(viewport={"width": 390, "height": 844})
+    sign_in(page, ROLES["organiser"], DEMO_PASSWORD)
+    page.goto(f"/manage/editions/{edition_id}/progress")
+    region = page.locator(".matrix-scroll")
+    assert region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") == "Every juror and entry"  # its section's heading
+
+    for _ in range(60):  # Tab reaches it, in the page's order
+        page.keyboard.press("Tab")
+        if region.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError("Tab never reached the matrix")
+    changed, needed = focus_change(page, region)
+    assert changed >= needed
+    before = region.evaluate("el => el.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.scrollLeft > 0", arg=region.element_handle())
+    assert region.evaluate("el => el.scrollLeft") > before
