@@ -10,6 +10,10 @@ tests/browser/test_axe.py; a search for untranslated text in another language):
 The crawl is bounded: at most `per_endpoint` URLs per endpoint (so one application page stands for all of
 them), never logout or a download (a `download` link, a PDF, CSV, XLSX or ZIP, an attachment), never the API.
 `log_in(client, role)` signs a demo account in through the real login form; ROLES names the account of each.
+In another language: `client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "fr"` before crawling.
+
+form_states sends forms, so it can change the data: a form that accepts an empty submission (the
+applicant's draft) saves it. Crawl first, then collect the form states.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """axe-core on every page of the inventory (tests/crawl.py), for every role, at 1280 and 390 px wide.
 
-WCAG 2.1 A and AA (axe's tags wcag2a, wcag2aa, wcag21a, wcag21aa): no violation anywhere. The pages are
+WCAG 2.1 A and AA (axe's tags wcag2a, wcag2aa, wcag21a, wcag21aa): no violation anywhere, and no page wider
+than the window (reflow, which axe leaves alone). The pages are
 those each role reaches by links in the demo, each form's error state and the error pages. One Chromium,
 one login per role; each role's pages are checked at both widths. A summary per role and width is written
 to test-results/axe/ (pages checked, violations found).
@@ -96,6 +97,12 @@ def test_axe_finds_no_wcag21_aa_violation(role, width, inventory, role_pages):
         violations = axe.run(page, options=options).response["violations"]
         checked.append({"page": where, "violations": sum(len(v["nodes"]) for v in violations)})
         problems.extend(_describe(f"{where} [{role}, {width} px]", violations))
+        # Reflow (WCAG 1.4.10), which axe does not check: the page itself never scrolls sideways.
+        scroll_width, window_width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if scroll_width > window_width:
+            problems.append(
+                f"{where} [{role}, {width} px]: the page is {scroll_width} px wide, wider than the window"
+            )
 
     for url in urls:
         page.goto(url)

@@ -21,6 +21,31 @@
   });
 })();
 
+// A table marked data-stack="md" becomes a card per row below 768 px (the stack-md style): each cell is
+// labelled with its column's heading first. Without script it stays a table that scrolls sideways.
+(function () {
+  "use strict";
+  document.querySelectorAll("table[data-stack]").forEach(function (table) {
+    var head = table.tHead;
+    if (!head || head.rows.length !== 1) {
+      return; // grouped headings: the template labels its cells itself
+    }
+    var names = Array.prototype.map.call(head.rows[0].cells, function (th) {
+      return th.textContent.trim();
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (cell.colSpan === 1 && names[index] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", names[index]);
+          }
+        });
+      });
+    });
+    table.classList.add("stack-" + table.getAttribute("data-stack"));
+  });
+})();
+
 // A table larger than its box (wider, or taller than a .matrix-scroll) scrolls inside it: the box then takes
 // the keyboard focus (arrow keys scroll it) and is named after the table, as a region; when the table fits,
 // it is a plain box again.

@@ -30,10 +30,40 @@
   }
 
   // A heading gives its column in data-column when the header has several rows; else its own position.
+  function columnOf(heading) {
+    return heading.hasAttribute("data-column") ? parseInt(heading.getAttribute("data-column"), 10) : heading.cellIndex;
+  }
+
+  // Where the table is a card per row (its headings hidden), a select of the same columns sorts it: the page's
+  // [data-sort-chooser], shown by the style sheet only while the table is stacked.
+  function chooser(table, headings) {
+    var box = document.querySelector("[data-sort-chooser]");
+    if (!box || !headings.length) return;
+    var select = box.querySelector("select");
+    Array.prototype.forEach.call(headings, function (heading, position) {
+      var option = document.createElement("option");
+      option.value = position;
+      option.textContent = heading.textContent.trim();
+      option.selected = heading.getAttribute("aria-sort") === "ascending";
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      var heading = headings[select.value];
+      heading.removeAttribute("aria-sort"); // the chosen column sorts ascending first
+      sortBy(table, heading, columnOf(heading));
+    });
+    box.querySelector("[data-sort-reverse]").addEventListener("click", function () {
+      var heading = headings[select.value];
+      sortBy(table, heading, columnOf(heading));
+    });
+    box.hidden = false;
+  }
+
   function enhance(table) {
     var headings = table.tHead ? table.tHead.querySelectorAll("th[data-sort]") : [];
+    chooser(table, headings);
     Array.prototype.forEach.call(headings, function (heading) {
-      var index = heading.hasAttribute("data-column") ? parseInt(heading.getAttribute("data-column"), 10) : heading.cellIndex;
+      var index = columnOf(heading);
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort-button";
