@@ -31,6 +31,7 @@ from app.demo_data import (
     DemoApplicant,
     PastEdition,
     edition_name,
+    edition_name_fr,
 )
 from app.extensions import db
 from app.formatting import display_zone
@@ -164,10 +165,12 @@ def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:
     ceremony = _local(past.ceremony, 12)
     edition = loader.edition(
         slug=f"dosta-{past.year}",
-        name=edition_name(past.ordinal),
+        name_en=edition_name(past.ordinal),
+        name_fr=edition_name_fr(past.ordinal),
         ordinal=past.ordinal,
         year=past.year,
-        description=past.description,
+        description_en=past.description,
+        description_fr=past.description_fr,
         submissions_open_at=_local(date(past.year, 2, 1), 9),
         submissions_close_at=_local(past.deadline, 23, 59),
         judging_close_at=_local(date(past.year, 9, 15), 23, 59),
@@ -175,7 +178,8 @@ def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:
         results_published_at=ceremony,
         prizes_count=max(place for place, *_ in past.laureates),
         ceremony_date=past.ceremony,
-        ceremony_place="Strasbourg",
+        ceremony_place_en="Strasbourg",
+        ceremony_place_fr="Strasbourg",
         archived=True,
     )
     db.session.flush()
@@ -201,12 +205,17 @@ def _load_2013(loader: _Loader, organiser: User) -> Edition:
     ceremony = _local(date(2013, 10, 30), 12)
     edition = loader.edition(
         slug=EDITION_2013,
-        name="4th Dosta!-Congress Prize for Municipalities",
+        name_en=edition_name(4),
+        name_fr=edition_name_fr(4),
         ordinal=4,
         year=2013,
-        description=(
+        description_en=(
             "Over 20 municipalities and regions from 15 European countries took part. The prize was awarded "
             "to the three winners on 30 October 2013, during the 25th session of the Congress in Strasbourg."
+        ),
+        description_fr=(
+            "Plus de 20 municipalités et régions de 15 pays européens y ont pris part. Le prix a été "
+            "remis aux trois lauréats le 30 octobre 2013, lors de la 25e session du Congrès à Strasbourg."
         ),
         submissions_open_at=opens,
         submissions_close_at=closes,
@@ -220,7 +229,8 @@ def _load_2013(loader: _Loader, organiser: User) -> Edition:
         aggregation="mean",
         min_sheets_per_entry=3,
         ceremony_date=date(2013, 10, 30),
-        ceremony_place="Strasbourg, 25th session of the Congress",
+        ceremony_place_en="Strasbourg, 25th session of the Congress",
+        ceremony_place_fr="Strasbourg, 25e session du Congrès",
         criteria=_criteria(),
     )
     db.session.flush()
@@ -248,7 +258,8 @@ def _load_2013(loader: _Loader, organiser: User) -> Edition:
                     application_id=application.id,
                     kind=AwardKind.PRIZE,
                     place=applicant.place,
-                    citation=applicant.citation,
+                    citation_en=applicant.citation_en,
+                    citation_fr=applicant.citation_fr,
                     decided_by_id=organiser.id,
                     decided_at=_local(date(2013, 10, 8), 15),
                 )
@@ -261,13 +272,20 @@ def _load_current(loader: _Loader) -> Edition:
     ceremony = today + timedelta(days=150)
     edition = loader.edition(
         slug=EDITION_CURRENT,
-        name="Dosta!-Congress Prize for Municipalities 2027 (demo edition)",
+        name_en="Dosta!-Congress Prize for Municipalities 2027 (demo edition)",
+        name_fr="Prix Dosta!-Congrès pour les municipalités 2027 (édition de démonstration)",
         ordinal=7,
         year=2027,
-        description=(
+        description_en=(
             "A demonstration edition, open now so that you can try applying. Municipalities and regions of "
             "the Council of Europe's member states may submit projects that promote the integration of Roma, "
             "combat discrimination against them, and raise awareness of Roma culture and rights."
+        ),
+        description_fr=(
+            "Une édition de démonstration, ouverte dès maintenant pour que vous puissiez essayer de poser"
+            " votre candidature. Les municipalités et les régions des États membres du Conseil de "
+            "l’Europe peuvent présenter des projets qui favorisent l’intégration des Roms, combattent la "
+            "discrimination à leur égard et sensibilisent à la culture et aux droits des Roms."
         ),
         submissions_open_at=_local(today - timedelta(days=30), 9),
         submissions_close_at=_local(today + timedelta(days=60), 23, 59),
@@ -280,7 +298,8 @@ def _load_current(loader: _Loader) -> Edition:
         aggregation="mean",
         min_sheets_per_entry=3,
         ceremony_date=ceremony,
-        ceremony_place="Strasbourg",
+        ceremony_place_en="Strasbourg",
+        ceremony_place_fr="Strasbourg",
         criteria=_criteria(),
     )
     db.session.flush()

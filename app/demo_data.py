@@ -1,7 +1,8 @@
 """The demo's records: past editions with their laureates, the 2013 applicants, the jury and the organiser.
 
 Data only, loaded by app/demo.py. Only the laureates and what the Congress published about the 2013 winners
-are real (see the seeds); every other applicant is plainly fictional ("Demo Municipality 7").
+are real (see the seeds); every other applicant is plainly fictional ("Demo Municipality 7"). What organisers
+write (editions, citations) is given in English and in French.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.auth.enums import OrganisationKind
+from app.ordinals import ordinal
 from app.submissions.enums import ApplicationStatus
 
 # --- Past editions: the laureates of the public record (seeds/past-laureates.md) --------------------------
@@ -23,6 +25,7 @@ class PastEdition:
     ordinal: int
     year: int
     description: str
+    description_fr: str
     deadline: date
     ceremony: date
     laureates: tuple[tuple[int, str, str, str], ...]  # (place, name, country, kind)
@@ -33,6 +36,7 @@ PAST_EDITIONS = (
         1,
         2007,
         "The first edition of the prize, open to municipalities of South-East Europe only.",
+        "La première édition du prix, ouverte aux seules municipalités d’Europe du Sud-Est.",
         date(2007, 6, 30),
         date(2007, 10, 24),
         ((1, "Vitez", "BA", MUNICIPALITY), (2, "Banja Luka", "BA", MUNICIPALITY)),
@@ -41,6 +45,7 @@ PAST_EDITIONS = (
         2,
         2009,
         "The second edition of the prize.",
+        "La deuxième édition du prix.",
         date(2009, 6, 30),
         date(2009, 10, 14),
         (
@@ -54,6 +59,7 @@ PAST_EDITIONS = (
         3,
         2011,
         "The third edition received 11 applications, judged by a jury of seven members.",
+        "La troisième édition a reçu 11 candidatures, évaluées par un jury de sept membres.",
         date(2011, 6, 30),
         date(2011, 10, 19),
         (
@@ -67,6 +73,7 @@ PAST_EDITIONS = (
         5,
         2015,
         "Applications were made through an online form, until 30 June 2015.",
+        "Les candidatures ont été déposées au moyen d’un formulaire en ligne, jusqu’au 30 juin 2015.",
         date(2015, 6, 30),
         date(2015, 10, 21),
         (
@@ -80,6 +87,7 @@ PAST_EDITIONS = (
         6,
         2017,
         "Projects run in 2015 and 2016 were eligible.",
+        "Les projets menés en 2015 et en 2016 pouvaient concourir.",
         date(2017, 6, 30),
         date(2017, 10, 19),
         (
@@ -93,8 +101,12 @@ PAST_EDITIONS = (
 ORDINAL_WORDS = {1: "1st", 2: "2nd", 3: "3rd"}
 
 
-def edition_name(ordinal: int) -> str:
-    return f"{ORDINAL_WORDS.get(ordinal, f'{ordinal}th')} Dosta!-Congress Prize for Municipalities"
+def edition_name(number: int) -> str:
+    return f"{ORDINAL_WORDS.get(number, f'{number}th')} Dosta!-Congress Prize for Municipalities"
+
+
+def edition_name_fr(number: int) -> str:
+    return f"{ordinal(number, 'fr')} Prix Dosta!-Congrès pour les municipalités"
 
 
 # --- The 2013 edition: its laureates as the Congress described them (seeds/dosta-congress-prize-2013.txt) ---
@@ -116,7 +128,8 @@ class DemoApplicant:
     partners: str = ""
     budget_eur: int | None = None
     place: int | None = None  # in 2013
-    citation: str = ""
+    citation_en: str = ""
+    citation_fr: str = ""
 
 
 OBRNICE = DemoApplicant(
@@ -147,11 +160,18 @@ OBRNICE = DemoApplicant(
     beneficiaries="The town's 2,300 inhabitants, about 45% of them Roma.",
     partners="Roma and non-Roma residents of Obrnice.",
     place=1,
-    citation=(
+    citation_en=(
         "For an integrated approach to community life in which Roma and non-Roma residents share education, "
         "housing, employment, social services, security and leisure activities. Obrnice shows peaceful "
         "co-habitation without segregation and with little crime: a good practice that can inspire other "
         "towns in the Czech Republic and cities and regions across Europe."
+    ),
+    citation_fr=(
+        "Pour une approche intégrée de la vie locale, dans laquelle habitants roms et non roms "
+        "partagent l’éducation, le logement, l’emploi, les services sociaux, la sécurité et les "
+        "loisirs. Obrnice montre une cohabitation pacifique, sans ségrégation et avec peu de "
+        "délinquance\u202f: une bonne pratique qui peut inspirer d’autres villes de République "
+        "tchèque, et des villes et régions de toute l’Europe."
     ),
 )
 
@@ -179,11 +199,18 @@ HERAKLION = DemoApplicant(
     beneficiaries="Roma children and adults of Heraklion, and the city's schoolchildren.",
     partners="The “I am a Roma” Local Action Group.",
     place=2,
-    citation=(
+    citation_en=(
         "For a municipal programme for Roma inclusion built on the work of the “I am a Roma” Local Action "
         "Group: literacy for children and adults, mediator seminars, a socio-medical centre, vocational and "
         "entrepreneurship training, and an anti-discrimination campaign that reaches children through school "
         "events and intercultural dialogue."
+    ),
+    citation_fr=(
+        "Pour un programme municipal d’inclusion des Roms fondé sur le travail du groupe d’action "
+        "locale «\u202fI am a Roma\u202f»\u202f: alphabétisation des enfants et des adultes, "
+        "séminaires de médiateurs, centre médico-social, formation professionnelle et à "
+        "l’entrepreneuriat, et une campagne contre la discrimination qui touche les enfants par des "
+        "événements scolaires et le dialogue interculturel."
     ),
 )
 
@@ -210,11 +237,18 @@ KOCAELI = DemoApplicant(
     beneficiaries="Roma children and families across the region, and the audiences of its cultural events.",
     partners="Roma and non-Roma NGOs and local authorities of the region.",
     place=3,
-    citation=(
+    citation_en=(
         "For a comprehensive regional programme with concrete and visible outcomes: vocational, informal and "
         "sports training against school drop-out, and cultural projects (an international Roma festival, a "
         "Roma theatre, a violin orchestra) that foster dialogue between Roma and non-Roma, built on local "
         "research and on the involvement of local actors in a sustainable structure."
+    ),
+    citation_fr=(
+        "Pour un programme régional global aux résultats concrets et visibles\u202f: formation "
+        "professionnelle, informelle et sportive contre le décrochage scolaire, et projets culturels "
+        "(un festival international rom, un théâtre rom, un orchestre de violons) qui favorisent le "
+        "dialogue entre Roms et non-Roms. Le programme s’appuie sur des recherches menées sur place et "
+        "sur l’implication des acteurs locaux dans une structure durable."
     ),
 )
 

@@ -224,3 +224,24 @@ def test_demo_cli_load_then_refuses_a_second_time(app, db):
     assert (
         db.session.scalar(select(func.count()).select_from(Edition).where(Edition.slug == "dosta-2013")) == 1
     )
+
+
+def test_demo_texts_written_in_english_and_french(demo, db):
+    editions = db.session.scalars(select(Edition)).all()
+    citations = db.session.scalars(select(Award).where(Award.citation != "")).all()
+
+    assert all(e.name_en and e.name_fr and e.description_en and e.description_fr for e in editions)
+    assert all(e.ceremony_place_en and e.ceremony_place_fr for e in editions)
+    assert all(c.name_fr and c.description_fr and c.guidance_fr for e in editions for c in e.criteria)
+    assert len(citations) == 3 and all(a.citation_fr for a in citations)
+    edition = _edition(db, "dosta-2013")
+    assert (edition.name_fr, edition.ceremony_place_fr) == (
+        "4e Prix Dosta!-Congrès pour les municipalités",
+        "Strasbourg, 25e session du Congrès",
+    )
+    assert [c.name_fr for c in edition.criteria] == [
+        "Intégration",
+        "Lutte contre la discrimination",
+        "Sensibilisation",
+    ]
+    assert _edition(db, "dosta-2007").name_fr == "1er Prix Dosta!-Congrès pour les municipalités"

@@ -311,3 +311,37 @@ def test_jury_report_hostile_organisation_name_is_text(client, auth, small, db):
     # the table wraps the name over several lines: compare without any whitespace
     assert '<imgsrc="http://127.0.0.1:9/x"><linkrel=attachment' in "".join(text.split())
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"])
+
+
+def _report_text(response) -> str:
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.data)).pages
+    )
+
+
+def test_jury_report_in_french_gives_the_texts_in_french_and_marks_the_others(client, auth, small, app, db):
+    small.edition.name_fr = "Prix d’essai"
+    small.edition.ceremony_place_en = "Strasbourg, 25th session"
+    small.edition.criteria[0].name_fr = "Intégration"
+    decisions = [
+        deliberation.AwardDecision(
+            small.id_of("A"), "prize", 1, "Obrnice brings people together.", "Obrnice rassemble."
+        ),
+        deliberation.AwardDecision(small.id_of("B"), "prize", 2, "Heraklion fights illiteracy."),
+        deliberation.AwardDecision(small.id_of("C"), "prize", 3, "A steady project."),
+    ]
+    with app.test_request_context():
+        deliberation.record_awards(small.edition, load_scores(small.edition), decisions, "", small.organiser)
+    small.organiser.language = "fr"
+    db.session.commit()
+    auth.login(small.organiser.email)
+
+    response = client.get(export_url(small, "jury-report.pdf"))
+
+    text = _report_text(response)
+    assert "Prix d’essai ·" in text
+    assert "Intégration (1)" in text
+    assert "Obrnice rassemble." in text and "Obrnice brings people together." not in text
+    assert "Heraklion fights illiteracy. (anglais only)" in text  # "only" until the catalogue translates it
+    assert "Strasbourg, 25th session (anglais only)" in text
+    assert PdfReader(io.BytesIO(response.data)).trailer["/Root"].get("/Lang") == "fr"
