@@ -68,9 +68,10 @@ def register_domain_errors(app: Flask) -> None:
 def page_has_errors(context) -> bool:
     """Whether a form of the page being rendered has errors (its title then starts with "Error:").
 
-    Every form of the template's context counts, whatever its name, and so does a `problems` list (the
-    awards form's refusals that belong to no one field).
+    Every form of the template's context counts, whatever its name, and so do a `problems` list (the
+    awards form's refusals that belong to no one field) and a `conflict` (a score sheet not saved because it
+    changed elsewhere).
     """
-    if context.get("problems"):
+    if context.get("problems") or context.get("conflict") is not None:
         return True
     return any(isinstance(value, FlaskForm) and value.errors for value in context.values())

@@ -65,3 +65,24 @@ def test_domain_error_goes_back_to_the_same_site_page_it_came_from(refusing, cli
 def test_domain_error_never_redirects_off_site(refusing, client, referrer):
     response = client.post("/_test/refuse", headers={"Referer": referrer})
     assert response.headers["Location"] == "/"
+
+
+def test_page_has_errors_for_any_form_with_errors_or_a_refusal(app):
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+    from wtforms.validators import DataRequired
+
+    class Named(FlaskForm):
+        name = StringField(validators=[DataRequired()])
+
+    template = app.jinja_env.from_string("{{ page_has_errors() }}")
+    with app.test_request_context(method="POST", data={}):
+        invalid = Named(meta={"csrf": False})
+        invalid.validate()
+        untouched = Named(meta={"csrf": False})
+
+        assert template.render(sheet_form=invalid) == "True"  # whatever the form is called
+        assert template.render(form=untouched) == "False"
+        assert template.render(problems=["A place is given twice."]) == "True"
+        assert template.render(conflict=[]) == "True"  # a sheet not saved, even with nothing to show
+        assert template.render(conflict=None, problems=[]) == "False"

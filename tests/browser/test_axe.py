@@ -1,10 +1,10 @@
 """axe-core on every page of the inventory (tests/crawl.py), for every role, at 1280 and 390 px wide.
 
 WCAG 2.1 A and AA (axe's tags wcag2a, wcag2aa, wcag21a, wcag21aa): no violation anywhere, and no page wider
-than the window (reflow, which axe leaves alone). The pages are
-those each role reaches by links in the demo, each form's error state and the error pages. One Chromium,
-one login per role; each role's pages are checked at both widths. A summary per role and width is written
-to test-results/axe/ (pages checked, violations found).
+than the window (reflow, which axe leaves alone). The pages are those each role reaches by links in the
+demo, each form's error state and the error pages. One Chromium, one login per role; each role's pages are
+checked at both widths. A summary per role and width is written to test-results/axe/ (pages checked,
+violations found). axe-core itself comes from axe-playwright-python (4.12.1 in 0.1.8), never a CDN.
 """
 
 from __future__ import annotations

@@ -193,6 +193,8 @@ def test_stale_version_refused_showing_what_changed_and_keeping_the_earlier_save
     html = page(second)
     assert second.status_code == 409
     assert "Not saved: this sheet was changed elsewhere" in html
+    assert "<title>Error: " in html
+    assert 'id="conflict" tabindex="-1" data-error-summary' in html  # focused on load, as an error summary
     first_name, second_name = started.criteria[0].name, started.criteria[1].name
     assert f'<th scope="row">Score for {second_name}</th><td>8</td><td>2</td>' in html
     assert f'<th scope="row">Score for {first_name}</th><td>4</td><td>9</td>' in html
