@@ -101,6 +101,9 @@ class LocalText(str):
         text.fallback = fallback
         return text
 
+    def __getnewargs__(self) -> tuple[str, str, bool]:  # copy and pickle keep the language
+        return (str(self), self.lang, self.fallback)
+
 
 def pick(texts: dict[str, str], language: str) -> LocalText:
     """The text in `language`, else the first other language's that is not empty (flagged as a fallback)."""

@@ -359,3 +359,12 @@ def test_marked_text_in_the_page_language_is_plain_and_escaped(app):
         html = marked(LocalText("Roma & Travellers", "en"))
 
     assert html == "Roma &amp; Travellers"
+
+
+def test_local_text_keeps_its_language_when_copied_or_pickled():
+    import copy
+    import pickle
+
+    text = LocalText("Strasbourg", "en", fallback=True)
+    for twin in (copy.copy(text), copy.deepcopy(text), pickle.loads(pickle.dumps(text))):  # noqa: S301
+        assert (twin, twin.lang, twin.fallback) == ("Strasbourg", "en", True)
