@@ -162,7 +162,7 @@ def test_organiser_records_awards_and_publishes_by_keyboard(page, make, db):
         ("C", "A fair plan."),
     ):
         entry = small.entries[letter]
-        person.fill(page.locator(f"#citation_{entry.id}"), citation, f"citation {letter}")
+        person.fill(page.locator(f"#citation_en_{entry.id}"), citation, f"citation {letter}")
     person.tab_to(page.get_by_role("button", name="Save the awards"), "save the awards")
     person.press_and_wait("Enter")
     awards = db.session.scalars(select(Award).where(Award.edition_id == small.edition.id)).all()
