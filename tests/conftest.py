@@ -35,6 +35,17 @@ def _forget_the_previous_request():
         g.pop(name)
 
 
+def _empty_the_database():
+    _db.session.remove()
+    if POSTGRES:
+        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with _db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        _db.drop_all()
+    _db.engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path, _schema_ready):
     app = create_app(
@@ -47,14 +58,7 @@ def app(tmp_path, _schema_ready):
         if not POSTGRES:
             _db.create_all()
         yield app
-        _db.session.remove()
-        if POSTGRES:
-            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            with _db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            _db.drop_all()
-        _db.engine.dispose()
+        _empty_the_database()
 
 
 @pytest.fixture
@@ -156,11 +160,4 @@ def demo_app(tmp_path_factory, _schema_ready):
         load_demo()
         _db.session.commit()
         yield app
-        _db.session.remove()
-        if POSTGRES:
-            tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-            with _db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            _db.drop_all()
-        _db.engine.dispose()
+        _empty_the_database()

@@ -139,35 +139,7 @@ def strip_chart(
             parts.append(_tag("rect", x=0, y=top, width=WIDTH, height=ROW_HEIGHT, fill=BAND))
         label = _tag("title", row.label) + _shorten(row.label)
         parts.append(_tag("text", label, x=LABEL_WIDTH, y=middle + 4.5, text_anchor="end", font_weight=bold))
-        parts.append(_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK))
-        if row.values:
-            parts.append(
-                _tag(
-                    "line",
-                    class_="chart-range",
-                    x1=x(min(row.values)),
-                    y1=middle,
-                    x2=x(max(row.values)),
-                    y2=middle,
-                    stroke=RANGE,
-                    stroke_width=5,
-                    stroke_linecap="round",
-                )
-            )
-            parts.extend(_dots(row.values, middle, x))
-        if row.marker is not None:
-            cx = x(row.marker)
-            points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
-            parts.append(
-                _tag(
-                    "polygon",
-                    class_="chart-marker",
-                    points=points,
-                    fill=MARKER,
-                    stroke=HIGHLIGHT,
-                    stroke_width=1.5,
-                )
-            )
+        parts.extend(_strip(row, middle, x, plot_left, plot_right))
         if row.note:
             colour = {"harsh": HARSH, "lenient": LENIENT}.get(row.note_tone, MUTED)
             parts.append(
@@ -175,19 +147,7 @@ def strip_chart(
             )
     if reference is not None and rows:
         rx = x(reference)
-        parts.append(
-            _tag(
-                "line",
-                class_="chart-reference",
-                x1=rx,
-                y1=TOP - 6,
-                x2=rx,
-                y2=bottom,
-                stroke=HIGHLIGHT,
-                stroke_width=1.5,
-                stroke_dasharray="5 4",
-            )
-        )
+        parts.append(_reference_line(rx, TOP - 6, bottom))
         parts.append(
             _tag(
                 "text",
@@ -280,50 +240,10 @@ def _compact_strip_chart(
             parts.append(
                 _tag("text", row.note, x=plot_right + 6, y=row_top + 17, text_anchor="end", fill=colour)
             )
-        parts.append(_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK))
-        if row.values:
-            parts.append(
-                _tag(
-                    "line",
-                    class_="chart-range",
-                    x1=x(min(row.values)),
-                    y1=middle,
-                    x2=x(max(row.values)),
-                    y2=middle,
-                    stroke=RANGE,
-                    stroke_width=5,
-                    stroke_linecap="round",
-                )
-            )
-            parts.extend(_dots(row.values, middle, x, room=10))
-        if row.marker is not None:
-            cx = x(row.marker)
-            points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
-            parts.append(
-                _tag(
-                    "polygon",
-                    class_="chart-marker",
-                    points=points,
-                    fill=MARKER,
-                    stroke=HIGHLIGHT,
-                    stroke_width=1.5,
-                )
-            )
+        parts.extend(_strip(row, middle, x, plot_left, plot_right, room=10))
     if reference is not None and rows:
         rx = x(reference)
-        parts.append(
-            _tag(
-                "line",
-                class_="chart-reference",
-                x1=rx,
-                y1=top - 4,
-                x2=rx,
-                y2=bottom,
-                stroke=HIGHLIGHT,
-                stroke_width=1.5,
-                stroke_dasharray="5 4",
-            )
-        )
+        parts.append(_reference_line(rx, top - 4, bottom))
         anchor = "start" if rx < width / 3 else ("end" if rx > 2 * width / 3 else "middle")
         parts.append(_tag("text", reference_label, x=rx, y=top - 10, text_anchor=anchor, fill=HIGHLIGHT))
     parts.append(_tag("line", x1=plot_left, y1=bottom, x2=plot_right, y2=bottom, stroke=MUTED))
@@ -351,6 +271,55 @@ def _compact_strip_chart(
         font_family=font_family,
         font_size=font,
         fill=INK,
+    )
+
+
+def _strip(row: StripRow, middle: float, x, plot_left: float, plot_right: float, **room) -> list[str]:
+    """One row's strip: the track, the range of its values, a dot per value and the marker (the aggregate)."""
+    parts = [_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK)]
+    if row.values:
+        low, high = x(min(row.values)), x(max(row.values))
+        parts.append(
+            _tag(
+                "line",
+                class_="chart-range",
+                x1=low,
+                y1=middle,
+                x2=high,
+                y2=middle,
+                stroke=RANGE,
+                stroke_width=5,
+                stroke_linecap="round",
+            )
+        )
+        parts.extend(_dots(row.values, middle, x, **room))
+    if row.marker is not None:
+        cx = x(row.marker)
+        points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
+        parts.append(
+            _tag(
+                "polygon",
+                class_="chart-marker",
+                points=points,
+                fill=MARKER,
+                stroke=HIGHLIGHT,
+                stroke_width=1.5,
+            )
+        )
+    return parts
+
+
+def _reference_line(rx: float, top: float, bottom: float) -> str:
+    return _tag(
+        "line",
+        class_="chart-reference",
+        x1=rx,
+        y1=top,
+        x2=rx,
+        y2=bottom,
+        stroke=HIGHLIGHT,
+        stroke_width=1.5,
+        stroke_dasharray="5 4",
     )
 
 

@@ -342,6 +342,6 @@ def test_jury_report_in_french_gives_the_texts_in_french_and_marks_the_others(cl
     assert "Prix d’essai ·" in text
     assert "Intégration (1)" in text
     assert "Obrnice rassemble." in text and "Obrnice brings people together." not in text
-    assert "Heraklion fights illiteracy. (anglais only)" in text  # "only" until the catalogue translates it
-    assert "Strasbourg, 25th session (anglais only)" in text
+    assert "Heraklion fights illiteracy. (en anglais uniquement)" in text
+    assert "Strasbourg, 25th session (en anglais uniquement)" in text
     assert PdfReader(io.BytesIO(response.data)).trailer["/Root"].get("/Lang") == "fr"
