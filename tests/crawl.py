@@ -233,3 +233,23 @@ def log_in(client, role: str) -> None:
         "/login", data={**token.hidden, "email": email, "password": DEMO_PASSWORD}, follow_redirects=False
     )
     assert response.status_code == 302, f"{email} could not log in ({response.status_code})"
+
+
+@dataclass(frozen=True)
+class RolePages:
+    """What one role reaches: its signed-in client, its pages and its forms' error states."""
+
+    client: object
+    urls: list[str]
+    states: list[FormState]
+
+
+def inventory(app) -> dict[str, RolePages]:
+    """Every role's pages in the app's data (the demo), each with a client signed in as that role."""
+    found = {}
+    for role in ROLES:
+        client = app.test_client()
+        log_in(client, role)
+        urls = crawl(client, start_urls(role))
+        found[role] = RolePages(client, urls, form_states(client, urls))
+    return found

@@ -4,18 +4,12 @@ from collections import Counter
 
 import pytest
 
-from tests.crawl import ERROR_URLS, ROLES, crawl, endpoint_of, form_states, log_in, start_urls
+from tests.crawl import ERROR_URLS, endpoint_of, inventory, log_in, start_urls
 
 
 @pytest.fixture(scope="module")
-def inventory(demo_app):
-    found = {}
-    for role in ROLES:
-        client = demo_app.test_client()
-        log_in(client, role)
-        urls = crawl(client, start_urls(role))
-        found[role] = (client, urls, form_states(client, urls))
-    return found
+def pages(demo_app):
+    return inventory(demo_app)
 
 
 @pytest.mark.parametrize(
@@ -33,8 +27,8 @@ def inventory(demo_app):
         ),
     ],
 )
-def test_crawl_reaches_each_roles_pages(inventory, role, endpoints):
-    client, urls, _states = inventory[role]
+def test_crawl_reaches_each_roles_pages(pages, role, endpoints):
+    client, urls = pages[role].client, pages[role].urls
 
     reached = Counter(endpoint_of(client, url) for url in urls)
 
@@ -43,24 +37,25 @@ def test_crawl_reaches_each_roles_pages(inventory, role, endpoints):
     assert all(client.get(url).status_code == 200 for url in urls[:5])
 
 
-def test_crawl_never_logs_out_nor_downloads(inventory):
-    for _client, urls, _states in inventory.values():
+def test_crawl_never_logs_out_nor_downloads(pages):
+    for found in pages.values():
+        urls = found.urls
         assert not any(url.startswith(("/logout", "/api/", "/attachments/")) for url in urls)
         assert not any(url.endswith((".pdf", ".csv", ".xlsx", ".zip")) for url in urls)
-    organiser = inventory["organiser"][0]
+    organiser = pages["organiser"].client
     assert organiser.get("/account").status_code == 200  # still logged in after the whole crawl
 
 
-def test_crawl_starts_with_the_full_edition(inventory):
-    client, urls, _states = inventory["organiser"]
+def test_crawl_starts_with_the_full_edition(pages):
+    client, urls = pages["organiser"].client, pages["organiser"].urls
 
     rankings = [url for url in urls if endpoint_of(client, url) == "ranking.ranking"]
 
     assert rankings[0] == start_urls("organiser")[0] + "/ranking"
 
 
-def test_form_states_show_an_error_summary(inventory):
-    client, _urls, states = inventory["visitor"]
+def test_form_states_show_an_error_summary(pages):
+    client, states = pages["visitor"].client, pages["visitor"].states
 
     assert {state.url for state in states} >= {"/login", "/register", "/password/forgot"}
     response = next(state for state in states if state.url == "/login").submit(client)

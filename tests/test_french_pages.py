@@ -18,7 +18,7 @@ from sqlalchemy import String, Text, select
 
 from app.extensions import db
 from tests.conftest import csrf_from
-from tests.crawl import ERROR_URLS, ROLES, crawl, form_states, log_in, start_urls
+from tests.crawl import ERROR_URLS, ROLES, inventory
 from tests.test_translations import CATALOGUE
 
 ENGLISH_WORDS = re.compile(
@@ -126,25 +126,20 @@ def switch_language(client, code: str) -> None:
 def french_pages(demo_app):
     """(role, what, response) for every page of every role, in French (redirects are no page: left out)."""
     pages = []
-    for role in ROLES:
-        client = demo_app.test_client()
+    for role, found in inventory(demo_app).items():
+        client = found.client
         client.set_cookie("lang", "fr")
-        log_in(client, role)
         signed_in = ROLES[role] is not None
         if signed_in:  # a signed-in user's preference outranks the cookie: make it French, then put it back
             switch_language(client, "fr")
         try:
-            urls = crawl(client, start_urls(role))
-            pages += [(role, url, client.get(url)) for url in urls]
-            pages += [(role, f"errors of {s.url}", s.submit(client)) for s in form_states(client, urls)]
-            pages += [(role, name, client.get(url)) for name, url in ERROR_URLS.items()]
-            pages = [page for page in pages if not 300 <= page[2].status_code < 400]
+            responses = [(url, client.get(url)) for url in found.urls]
+            responses += [(f"errors of {state.url}", state.submit(client)) for state in found.states]
+            responses += [(name, client.get(url)) for name, url in ERROR_URLS.items()]
         finally:
             if signed_in:
-                token = re.search(
-                    r'name="csrf_token" value="([^"]+)"', client.get("/").get_data(as_text=True)
-                )
-                client.post("/language/en", data={"csrf_token": token.group(1), "next": "/"})
+                switch_language(client, "en")
+        pages += [(role, what, page) for what, page in responses if not 300 <= page.status_code < 400]
     return pages
 
 

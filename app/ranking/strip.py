@@ -179,22 +179,7 @@ def strip_chart(
         )
     )
     parts.append(_tag("text", legend, x=8, y=height - 6, font_size=12, fill=MUTED))
-    svg = _tag(
-        "svg",
-        Markup("").join(parts),
-        xmlns="http://www.w3.org/2000/svg",
-        class_="ranking-chart chart-wide",
-        id=chart_id,
-        viewBox=f"0 0 {WIDTH} {height}",
-        width=WIDTH,
-        height=height,
-        role="img",
-        aria_labelledby=f"{chart_id}-title {chart_id}-desc",
-        font_family=font_family,
-        font_size=13,
-        fill=INK,
-    )
-    return svg
+    return _svg(parts, "chart-wide", chart_id, WIDTH, height, font_family, font_size=13)
 
 
 def _compact_strip_chart(
@@ -257,21 +242,7 @@ def _compact_strip_chart(
     parts.append(_tag("text", axis_label, x=width / 2, y=bottom + 38, text_anchor="middle", fill=MUTED))
     for number, line in enumerate(legend_lines):
         parts.append(_tag("text", line, x=plot_left - 6, y=bottom + 58 + 18 * number, fill=MUTED))
-    return _tag(
-        "svg",
-        Markup("").join(parts),
-        xmlns="http://www.w3.org/2000/svg",
-        class_="ranking-chart chart-compact",
-        id=chart_id,
-        viewBox=f"0 0 {width} {height}",
-        width=width,
-        height=height,
-        role="img",
-        aria_labelledby=f"{chart_id}-title {chart_id}-desc",
-        font_family=font_family,
-        font_size=font,
-        fill=INK,
-    )
+    return _svg(parts, "chart-compact", chart_id, width, height, font_family, font_size=font)
 
 
 def _strip(row: StripRow, middle: float, x, plot_left: float, plot_right: float, **room) -> list[str]:
@@ -307,6 +278,25 @@ def _strip(row: StripRow, middle: float, x, plot_left: float, plot_right: float,
             )
         )
     return parts
+
+
+def _svg(parts, layout: str, chart_id: str, width, height, font_family: str, font_size) -> Markup:
+    """The chart's <svg>: an image named by its title and described by its description."""
+    return _tag(
+        "svg",
+        Markup("").join(parts),
+        xmlns="http://www.w3.org/2000/svg",
+        class_=f"ranking-chart {layout}",
+        id=chart_id,
+        viewBox=f"0 0 {width} {height}",
+        width=width,
+        height=height,
+        role="img",
+        aria_labelledby=f"{chart_id}-title {chart_id}-desc",
+        font_family=font_family,
+        font_size=font_size,
+        fill=INK,
+    )
 
 
 def _reference_line(rx: float, top: float, bottom: float) -> str:

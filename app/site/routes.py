@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth.routes import signed_in_user
 from app.extensions import db
 from app.site.forms import AccessibilityContactForm
 from app.site.permissions import can_edit_site_settings
@@ -45,7 +46,7 @@ def accessibility_contact():
             email=form.email.data or "",
             phone=form.phone.data or "",
             reviewed_on=form.reviewed_on.data,
-            actor=current_user._get_current_object(),
+            actor=signed_in_user(),
         )
         db.session.commit()
         flash(

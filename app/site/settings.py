@@ -38,10 +38,11 @@ def save_accessibility_contact(*, email: str, phone: str, reviewed_on: date | No
     settings.updated_by_id = actor.id
     db.session.flush()
     audit.record(
-        "site.accessibility_contact",
-        settings,
-        before={k: str(v) if isinstance(v, date) else v for k, v in before.items()},
-        after={k: str(v) if isinstance(v, date) else v for k, v in after.items()},
-        actor=actor,
+        "site.accessibility_contact", settings, before=_plain(before), after=_plain(after), actor=actor
     )
     return True
+
+
+def _plain(values: dict) -> dict:
+    """The values as the audit log stores them (JSON: dates as ISO strings)."""
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in values.items()}

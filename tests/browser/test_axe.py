@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from app.demo import DEMO_PASSWORD
 from tests.browser.conftest import sign_in
-from tests.crawl import ERROR_URLS, ROLES, crawl, form_states, log_in, start_urls
+from tests.crawl import ERROR_URLS, ROLES, inventory
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,9 @@ SEND_EMPTY = """index => {
 
 
 @pytest.fixture(scope="module")
-def inventory(demo_app):
-    """role -> (page URLs, form error states): what each role reaches in the demo."""
-    found = {}
-    for role in ROLES:
-        client = demo_app.test_client()
-        log_in(client, role)
-        urls = crawl(client, start_urls(role))
-        found[role] = (urls, form_states(client, urls))
-    return found
+def pages(demo_app):
+    """What each role reaches in the demo."""
+    return inventory(demo_app)
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +78,8 @@ def _describe(where: str, violations: list[dict]) -> list[str]:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("role", ROLES)
-def test_axe_finds_no_wcag21_aa_violation(role, width, inventory, role_pages):
-    urls, states = inventory[role]
+def test_axe_finds_no_wcag21_aa_violation(role, width, pages, role_pages):
+    urls, states = pages[role].urls, pages[role].states
     page = role_pages(role)
     page.set_viewport_size(dict(zip(("width", "height"), WIDTHS[width], strict=True)))
     axe = Axe()
