@@ -55,6 +55,15 @@ class Config:
 
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     DEMO_DATA_ALLOWED = True
+
+    # The background jobs' queue (app/jobs.py): redis://... in production, a SQLite file by default.
+    JOBS_QUEUE_URL = os.environ.get("JOBS_QUEUE_URL") or f"sqlite:///{INSTANCE_DIR / 'jobs.sqlite3'}"
+    # Run each job at once where it is queued, with no worker (the tests).
+    JOBS_EAGER = _bool("JOBS_EAGER")
+    # Worker processes started by one `flask worker` (it runs the jobs; a job renders one certificate).
+    JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
+    # A certificate a worker started rendering this many seconds ago without finishing is rendered again.
+    CERTIFICATE_JOB_LEASE = int(os.environ.get("CERTIFICATE_JOB_LEASE", "600"))
     PASSWORD_HASH_FAST = False
 
 
@@ -74,6 +83,7 @@ class TestingConfig(Config):
     SERVER_NAME = None
     PUBLIC_BASE_URL = "http://localhost"  # the test client's own address
     COMMAND_LINE_LANGUAGE = "en"  # whatever the machine's LANG
+    JOBS_EAGER = True
     # Tests hash thousands of passwords: a cheaper argon2 profile keeps them quick.
     PASSWORD_HASH_FAST = True
 

@@ -1,5 +1,6 @@
 """The application factory."""
 
+import importlib
 import logging
 import os
 from pathlib import Path
@@ -15,6 +16,8 @@ from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
 
+# The modules that declare background jobs (app/jobs.py): the web process and the workers import the same.
+JOB_MODULES = ("app.certificates.jobs", "app.results.jobs")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -38,6 +41,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_jobs(app)
     configure_logging(app)
     return app
 
@@ -174,17 +178,28 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app import formatting, permissions
+    from app.certificates.progress import progress_text
     from app.contests.navigation import section_group
     from app.web import page_has_errors
 
     formatting.register(app)
     app.jinja_env.globals["can"] = permissions
     app.jinja_env.globals["edition_section_group"] = section_group
+    app.jinja_env.globals["progress_text"] = progress_text
     app.jinja_env.globals.update(
         current_language=i18n.current_language, languages=i18n.LANGUAGES, language_name=i18n.language_name
     )
     app.jinja_env.filters["marked"] = i18n.marked
     app.jinja_env.globals["page_has_errors"] = page_has_errors
+
+
+def register_jobs(app: Flask) -> None:
+    """Every module that declares jobs, imported, then the queue built (a worker finds the same jobs)."""
+    from app import jobs
+
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    jobs.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -43,6 +43,28 @@ def demo_accounts() -> None:
     click.echo(demo_accounts_text())
 
 
+@click.command("worker")
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: JOBS_WORKERS).")
+@click.option(
+    "--no-scheduler",
+    is_flag=True,
+    help="Leave the periodic jobs (scheduled publication, the sweep) to another worker.",
+)
+def worker(workers: int | None, no_scheduler: bool) -> None:
+    """Run the background jobs (certificates, emails, files) until interrupted."""
+    from app import jobs
+
+    count = workers or current_app.config["JOBS_WORKERS"]
+    click.echo(
+        _(
+            "Worker: %(count)d processes on %(queue)s. Stop it with Ctrl+C.",
+            count=count,
+            queue=current_app.config["JOBS_QUEUE_URL"].split("@")[-1],
+        )
+    )
+    jobs.run_worker(current_app._get_current_object(), workers=count, scheduler=not no_scheduler)
+
+
 def register(app: Flask) -> None:
     from app.auth.cli import register_commands as register_user_commands
     from app.results.cli import register_commands as register_results_commands
@@ -51,3 +73,4 @@ def register(app: Flask) -> None:
     register_results_commands(app)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(worker)

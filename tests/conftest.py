@@ -52,6 +52,7 @@ def app(tmp_path, _schema_ready):
         "testing",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         CERTIFICATE_FOLDER=str(tmp_path / "certificates"),
+        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():

@@ -109,6 +109,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.edition_list": ORGANISERS,
     "certificates.issue": ORGANISERS,
     "certificates.zip": ORGANISERS,
+    "certificates.progress": ORGANISERS,
+    "certificates.retry": ORGANISERS,
     "certificates.revoke": ORGANISERS,
 }
 

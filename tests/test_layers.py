@@ -27,6 +27,7 @@ INFRASTRUCTURE = (
     "formatting",
     "i18n",
     "mail",
+    "jobs",
     "links",
     "countries",
     "web",

@@ -19,7 +19,8 @@ class Archive:
     file: SpooledTemporaryFile
     size: int  # bytes
     count: int  # certificates in it
-    left_out: tuple[tuple[Certificate, str], ...]  # (certificate, 'missing' | 'altered')
+    # (certificate, why): 'missing' | 'altered' | 'pending' | 'failed'
+    left_out: tuple[tuple[Certificate, str], ...]
 
 
 def zip_certificates(certificates: Sequence[Certificate], prefix: str = "Dosta") -> Archive:
@@ -34,6 +35,9 @@ def zip_certificates(certificates: Sequence[Certificate], prefix: str = "Dosta")
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for certificate in certificates:
                 if certificate.revoked_at is not None:
+                    continue
+                if not certificate.is_ready:
+                    left_out.append((certificate, certificate.status))
                     continue
                 try:
                     data = stored_pdf(certificate)
@@ -50,8 +54,9 @@ def zip_certificates(certificates: Sequence[Certificate], prefix: str = "Dosta")
             if left_out:
                 archive.writestr(
                     "PROBLEMS.txt",
-                    "These certificates were left out: their stored file is missing or no longer matches "
-                    "the SHA-256 on record. Reissue the certificates to replace them.\n\n"
+                    "These certificates were left out: their file is still being made (pending), could not "
+                    "be made (failed), is missing or no longer matches the SHA-256 on record (altered). "
+                    "Retry or reissue the certificates to replace them.\n\n"
                     + "".join(
                         f"{c.content.get('organisation_name', '')} ({c.verification_code}): file {reason}\n"
                         for c, reason in left_out

@@ -119,6 +119,11 @@ def stage_file(final: Path, data: bytes) -> None:
     session.info.setdefault(_PENDING, {}).setdefault(final, []).append(_Staged(temp, transaction))
 
 
+def remove_stale_files(final: Path) -> None:
+    """Remove what an earlier attempt left beside `final` (a worker that died while writing it)."""
+    _remove(final.parent.glob(f".{final.stem}.*.pending"))
+
+
 def pending_files() -> dict[Path, Path]:
     """{final path: temporary file} of the current session, for tests and diagnostics."""
     pending = db.session().info.get(_PENDING, {})

@@ -23,6 +23,10 @@ class IssueForm(FlaskForm):
     )
 
 
+class RetryForm(FlaskForm):
+    """Render the failed certificates again (the CSRF token is the whole form)."""
+
+
 class RevokeForm(FlaskForm):
     confirm = BooleanField(
         _l("I understand that the certificate stops being valid, and that this cannot be undone."),

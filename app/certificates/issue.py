@@ -1,9 +1,9 @@
 """Issuing, reissuing and revoking certificates: the writes.
 
 ``issue_certificates`` decides who gets a certificate and what it says (from the awards, the applications
-and the edition), renders the PDFs and stages their files (``files.py``): they take their place when the
-caller commits, and vanish if it rolls back. A reissue renders a certificate again under the same
-verification code. Nothing here commits.
+and the edition) and records it as pending; once the caller commits, a job renders each PDF
+(``jobs.py``). A reissue renders a certificate again under the same verification code. Nothing here
+commits.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from app.certificates.content import (
     snapshot,
 )
 from app.certificates.enums import CertificateKind, CertificateLanguage
-from app.certificates.files import path_of, stage_file
+from app.certificates.jobs import queue_rendering
 from app.certificates.models import Certificate, new_verification_code
-from app.certificates.pdf import render_certificates, sha256_hex
 from app.contests.models import Edition
 from app.countries import country_name
 from app.db import utcnow
@@ -93,7 +92,7 @@ def issue_certificates(
     issue date, new content, file and SHA-256, ``reissued_at`` set. Revoked certificates stay as they
     are, and so do certificates outside this issue (an earlier participation certificate, for example).
 
-    The PDFs wait beside their final paths until the session commits (``files.py``).
+    The certificates are recorded as pending: their PDFs are rendered by jobs once the session commits.
     """
     try:
         language = CertificateLanguage(language)
@@ -106,7 +105,6 @@ def issue_certificates(
         for c in db.session.scalars(select(Certificate).where(Certificate.edition_id == edition.id))
     }
     certificates: list[Certificate] = []
-    contents: list[CertificateContent] = []
     reissued: set[int] = set()
     for item in planned:
         certificate = existing.get((item.organisation.id, item.kind))
@@ -131,14 +129,8 @@ def issue_certificates(
         content = _content(edition, item, certificate, language)
         certificate.content = snapshot(content)
         certificates.append(certificate)
-        contents.append(content)
-
-    pdfs = render_certificates(contents) if contents else []
-    for certificate, pdf in zip(certificates, pdfs, strict=True):
-        certificate.sha256 = sha256_hex(pdf)
-        stage_file(path_of(certificate.file_name), pdf)
         db.session.add(certificate)
-    db.session.flush()
+    queue_rendering(certificates)
     if certificates:
         record(
             "certificates.issued",

@@ -6,11 +6,11 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Organisation
-from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.certificates.enums import CertificateKind, CertificateLanguage, CertificateStatus
 from app.contests.models import Edition
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
@@ -38,7 +38,15 @@ class Certificate(db.Model):
     verification_code: Mapped[str] = mapped_column(String(40), unique=True, default=new_verification_code)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the certificate says
     file_name: Mapped[str] = mapped_column(String(120))
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the stored file; None until first rendered
+    # A job renders the file after the commit that records the certificate (certificates/jobs.py).
+    status: Mapped[CertificateStatus] = mapped_column(
+        enum_column(CertificateStatus, "status_known", length=10), default=CertificateStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # renderings started since last requested
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a worker is rendering it since
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failure: Mapped[str | None] = mapped_column(String(500))  # why the last rendering failed
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reissued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -46,3 +54,8 @@ class Certificate(db.Model):
     edition: Mapped[Edition] = relationship()
     organisation: Mapped[Organisation] = relationship()
     award: Mapped[Award | None] = relationship()
+
+    @property
+    def is_ready(self) -> bool:
+        """Its file is stored and may be served (revocation is checked separately)."""
+        return self.status == CertificateStatus.ISSUED and self.sha256 is not None

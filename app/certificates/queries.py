@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.certificates.enums import CertificateKind
+from app.certificates.enums import CertificateKind, CertificateStatus
 from app.certificates.models import Certificate
 from app.contests.models import Edition
 from app.extensions import db
@@ -81,3 +81,49 @@ def issue_counts(edition: Edition) -> IssueCounts:
     )
     participants = sum(1 for organisation_id in eligible if organisation_id not in laureates)
     return IssueCounts(len(laureates), participants)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the files of an edition's valid certificates stand."""
+
+    pending: int
+    issued: int
+    failed: int
+
+    @property
+    def total(self) -> int:
+        return self.pending + self.issued + self.failed
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+def certificate_progress(edition_id: int) -> Progress:
+    rows = dict(
+        db.session.execute(
+            select(Certificate.status, func.count())
+            .where(Certificate.edition_id == edition_id, Certificate.revoked_at.is_(None))
+            .group_by(Certificate.status)
+        ).all()
+    )
+    return Progress(
+        pending=rows.get(CertificateStatus.PENDING, 0),
+        issued=rows.get(CertificateStatus.ISSUED, 0),
+        failed=rows.get(CertificateStatus.FAILED, 0),
+    )
+
+
+def failed_certificates(edition_id: int) -> list[Certificate]:
+    return list(
+        db.session.scalars(
+            select(Certificate)
+            .where(
+                Certificate.edition_id == edition_id,
+                Certificate.status == CertificateStatus.FAILED,
+                Certificate.revoked_at.is_(None),
+            )
+            .order_by(Certificate.id)
+        )
+    )

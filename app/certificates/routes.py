@@ -6,7 +6,7 @@ import functools
 import io
 import re
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -25,9 +25,11 @@ from app.certificates.content import (
 )
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
-from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RevokeForm, VerifyForm
+from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RetryForm, RevokeForm, VerifyForm
 from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate
+from app.certificates.jobs import retry_failed
 from app.certificates.models import Certificate
+from app.certificates.progress import progress_view
 from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
 from app.extensions import db, limiter, login_manager
@@ -113,6 +115,10 @@ def download(code: str):
         abort(403)
     if certificate.revoked_at is not None:
         return _unavailable(certificate, "revoked", 410)
+    if not certificate.is_ready:
+        # Being rendered (or failed, and the organisers see why): not an error of the file.
+        page, status = _unavailable(certificate, certificate.status, 503)
+        return page, status, {"Retry-After": "30"}
     try:
         data = stored_pdf(certificate)
     except CertificateFileProblem as problem:
@@ -153,7 +159,9 @@ def _render_list(edition: Edition, form: IssueForm | None = None, status: int = 
         "certificates/edition_list.html",
         edition=edition,
         certificates=certificates,
-        file_problems={c.id: file_problem(c) for c in certificates},
+        file_problems={c.id: file_problem(c) for c in certificates if c.is_ready},
+        progress=progress_view(edition.id),
+        retry_form=RetryForm(),
         counts=issue_counts(edition),
         problems=issue_problems(edition),
         form=form or _issue_form(edition, certificates),
@@ -190,6 +198,46 @@ def issue(edition_id: int):
         "success",
     )
     return redirect(url_for(".edition_list", edition_id=edition.id))
+
+
+@bp.get("/manage/editions/<int:edition_id>/certificates/progress")
+@login_required
+def progress(edition_id: int):
+    """Where the edition's certificate files stand, as JSON, for the progress bar."""
+    edition = load_or_404(Edition, edition_id, can.can_manage_edition)
+    response = jsonify(progress_view(edition.id).as_json())
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/manage/editions/<int:edition_id>/certificates/retry")
+@login_required
+def retry(edition_id: int):
+    edition = load_or_404(Edition, edition_id, can.can_issue_certificates)
+    back = url_for(".edition_list", edition_id=edition.id)
+    if _same_site(request.referrer):
+        back = request.referrer
+    if not RetryForm().validate_on_submit():
+        flash(_("The form had expired: please try again."), "error")
+        return redirect(back)
+    count = retry_failed(edition.id)
+    db.session.commit()
+    if count:
+        flash(
+            ngettext(
+                "%(num)d certificate will be rendered again.",
+                "%(num)d certificates will be rendered again.",
+                count,
+            ),
+            "success",
+        )
+    else:
+        flash(_("No certificate had failed: nothing to retry."), "info")
+    return redirect(back)
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
 
 
 @bp.get("/manage/editions/<int:edition_id>/certificates.zip")

@@ -47,8 +47,8 @@ def publish_due() -> None:
                 if result.published:
                     click.echo(
                         _(
-                            "%(edition)s: published; %(certificates)d certificates issued, "
-                            "%(emails)d emails sent.",
+                            "%(edition)s: published; %(certificates)d certificates and %(emails)d "
+                            "emails handed to the workers.",
                             edition=label,
                             certificates=result.certificates,
                             emails=result.emails,

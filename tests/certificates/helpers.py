@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from app.auth.models import Organisation, User
 from app.certificates import files, queries
 from app.certificates.content import PRIZE_NAME, CertificateContent, snapshot
-from app.certificates.enums import CertificateKind, CertificateLanguage
+from app.certificates.enums import CertificateKind, CertificateLanguage, CertificateStatus
 from app.certificates.models import Certificate, new_verification_code
 from app.certificates.pdf import sha256_hex
 from app.contests.models import Edition
@@ -174,6 +174,7 @@ def plant_certificate(edition, organisation, *, data: bytes = b"%PDF-1.7 planted
         content=snapshot(content),
         file_name=f"{edition.slug}/{code}.pdf",
         sha256=sha256_hex(data),
+        status=fields.pop("status", CertificateStatus.ISSUED),  # its file is written below
         **fields,
     )
     path = files.path_of(certificate.file_name)
@@ -185,7 +186,7 @@ def plant_certificate(edition, organisation, *, data: bytes = b"%PDF-1.7 planted
 
 
 def staged_pdf(certificate: Certificate) -> bytes:
-    """The PDF of a certificate issued in this (uncommitted) transaction: still waiting beside its path."""
-    pending = files.pending_files()
-    path = files.path_of(certificate.file_name)
-    return (pending.get(path) or path).read_bytes()
+    """The PDF of a certificate issued in this transaction: commits it, so its job renders the file (jobs
+    run at once in the tests), and reads the stored file."""
+    db.session.commit()
+    return files.path_of(certificate.file_name).read_bytes()

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.certificates.enums import CertificateKind
+from app.certificates.enums import CertificateKind, CertificateStatus
 from app.certificates.files import CertificateFileProblem, file_problem, path_of, pending_files, stored_pdf
 from app.certificates.issue import issue_certificates
 from app.certificates.models import Certificate
@@ -61,17 +61,21 @@ def test_path_of_refuses_names_outside_the_folder(app, name):
 # --- Files that follow the transaction ----------------------------------------------------------------------
 
 
-def test_issue_certificates_files_appear_only_when_the_session_commits(app, published, db):
+def test_issue_certificates_files_are_rendered_by_jobs_after_the_commit(app, published, db):
     certificates = issue_certificates(published.edition)
     finals = [path_of(c.file_name) for c in certificates]
 
     assert not any(path.exists() for path in finals)
-    assert sorted(pending_files()) == sorted(finals)
-    db.session.commit()
+    assert {c.status for c in certificates} == {CertificateStatus.PENDING}
+    assert pending_files() == {}
+    db.session.commit()  # the jobs run at once in the tests
 
     assert all(path.is_file() for path in finals)
     assert certificate_files(app) == sorted(finals)
-    assert pending_files() == {}
+    for certificate in certificates:
+        db.session.refresh(certificate)
+        assert certificate.status == CertificateStatus.ISSUED
+        assert certificate.sha256 == sha256_hex(path_of(certificate.file_name).read_bytes())
 
 
 def test_issue_certificates_rollback_leaves_no_file(app, published, db):

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.certificates import issue, pdf
+from app.certificates import jobs, pdf
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import file_problem, path_of
 from app.certificates.issue import issue_certificates, revoke_certificate
@@ -263,7 +263,7 @@ def test_download_serves_the_stored_file_never_a_new_rendering(client, auth, iss
     monkeypatch.setattr(pdf, "certificate_html", lambda contents, fixed_only=False: "<p>a new design</p>")
     monkeypatch.setattr(pdf, "_weasyprint_pdfs", refuse)
     monkeypatch.setattr(pdf.stamp, "assemble", refuse)
-    monkeypatch.setattr(issue, "render_certificates", refuse)
+    monkeypatch.setattr(jobs, "render_pdf", refuse)
     auth.login(issued.users["obrnice"].email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -627,6 +627,8 @@ def test_every_certificates_route_is_known(app):
         ("certificates.download", "/certificates/<code>.pdf"),
         ("certificates.edition_list", "/manage/editions/<int:edition_id>/certificates"),
         ("certificates.issue", "/manage/editions/<int:edition_id>/certificates"),
+        ("certificates.progress", "/manage/editions/<int:edition_id>/certificates/progress"),
+        ("certificates.retry", "/manage/editions/<int:edition_id>/certificates/retry"),
         ("certificates.revoke", "/manage/certificates/<int:certificate_id>/revoke"),
         ("certificates.verify", "/verify/<code>"),
         ("certificates.verify_form", "/verify"),

@@ -114,6 +114,7 @@ class FakeCertificates:
                 content={},
                 file_name=name,
                 sha256="0" * 64,
+                status="issued",  # its file is written above, as a job would
             )
             db.session.add(certificate)
             issued.append(certificate)

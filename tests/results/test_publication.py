@@ -88,7 +88,7 @@ def test_publish_now_publishes_issues_certificates_and_emails(
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "results.published")).one()
     assert event.actor_id == small.organiser.id
     page = client.get(publication_url(small)).get_data(as_text=True)
-    assert "3 certificates issued, 5 emails sent." in page
+    assert "3 certificates are being issued, 5 emails are on their way." in page
 
 
 def test_publish_now_emails_laureates_their_place_and_others_thanks(
@@ -324,7 +324,7 @@ def test_cli_publish_due_publishes_scheduled_edition(small, app, db, outbox, fak
 
     assert result.exit_code == 0, result.output
     assert f"{small.edition.slug} (due" in result.output
-    assert "published; 3 certificates issued, 5 emails sent." in result.output
+    assert "published; 3 certificates and 5 emails handed to the workers." in result.output
     db.session.expire_all()
     assert small.edition.is_published
     assert fake_certificates.calls == [(small.edition.id, False, "fr")]

@@ -6,7 +6,10 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import jobs
 from app import permissions as can
+from app.certificates.forms import RetryForm
+from app.certificates.progress import progress_view
 from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.db import utcnow
@@ -53,6 +56,8 @@ def _render_publication(edition: Edition, publish_form: PublishForm, schedule_fo
             schedule_form=schedule_form,
             phase=edition.phase(),
             Phase=Phase,
+            progress=progress_view(edition.id) if edition.is_published else None,
+            retry_form=RetryForm(),
         ),
         status,
     )
@@ -93,12 +98,21 @@ def publish(edition_id: int):
     if result.published:
         flash(
             _(
-                "The results are published: %(certificates)d certificates issued, %(emails)d emails sent.",
+                "The results are published: %(certificates)d certificates are being issued, "
+                "%(emails)d emails are on their way.",
                 certificates=result.certificates,
                 emails=result.emails,
             ),
             "success",
         )
+        if not jobs.queue_is_reachable():
+            flash(
+                _(
+                    "The job queue cannot be reached at the moment, so the certificates and emails are "
+                    "delayed. Nothing is lost: they will leave as soon as it is back."
+                ),
+                "warning",
+            )
     else:
         flash(_("The results were already published: nothing changed."), "info")
     return _to_publication(edition)

@@ -1,0 +1,35 @@
+"""The results' periodic job: publish, every minute, the editions whose scheduled time has passed.
+
+The workers' scheduler runs it, so a scheduled publication needs no cron; `flask results publish-due`
+does the same from cron for those who prefer it. Publishing is guarded by a conditional UPDATE, so two
+workers (or a worker and cron) running it at once publish each edition once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from app import jobs
+from app.extensions import db
+from app.i18n import command_request
+from app.results import publication
+
+log = logging.getLogger(__name__)
+
+
+@jobs.periodic(minutes=1)
+def publish_due_editions() -> int:
+    """Publish every due edition; one that cannot be published is logged and the others go on."""
+    published = 0
+    with command_request():  # links in emails and certificates point at PUBLIC_BASE_URL
+        for edition in publication.due_editions():
+            try:
+                result = publication.publish_results(edition)
+            except publication.NotReady as not_ready:
+                log.warning("edition %s is due but not published: %s", edition.slug, not_ready)
+            except Exception:
+                db.session.rollback()
+                log.exception("publishing edition %s failed", edition.slug)
+            else:
+                published += int(result.published)
+    return published
