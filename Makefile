@@ -47,7 +47,10 @@ run: check-system
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
 	@$(BIN)/flask demo accounts
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@# The background jobs' worker runs beside the web server and stops with it (Ctrl+C stops both).
+	@$(BIN)/flask worker & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: check-system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

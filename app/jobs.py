@@ -214,6 +214,11 @@ def run_worker(app: Flask, *, workers: int, scheduler: bool = True) -> None:
     queue = queue_of(app)
     if queue.eager:
         raise RuntimeError("JOBS_EAGER is set: jobs run where they are queued, there is nothing to work on")
+    if scheduler:
+        # What was lost while no worker ran (a killed worker's jobs, the queue down) is taken up at once.
+        for name, declared in _DECLARED.items():
+            if declared.every_minutes is not None:
+                queue.tasks[name]()
     consumer = queue.huey.create_consumer(
         workers=workers,
         worker_type="process",
