@@ -161,7 +161,10 @@ def after_commit(fn: Callable[..., Any], *args: Any) -> None:
     """Queue ``fn(*args)`` once the current transaction commits; forgotten if it rolls back."""
     if _name(fn) not in _DECLARED:
         raise KeyError(f"{_name(fn)} is not a declared job")
-    db.session.info.setdefault(_PENDING, []).append((fn, args))
+    session = db.session()
+    if session.get_transaction() is None:
+        session.begin()  # so that a rollback before any write still forgets the job
+    session.info.setdefault(_PENDING, []).append((fn, args))
 
 
 @event.listens_for(Session, "after_commit")

@@ -47,13 +47,20 @@ def _empty_the_database():
 
 
 @pytest.fixture
-def app(tmp_path, _schema_ready):
-    app = create_app(
-        "testing",
-        UPLOAD_FOLDER=str(tmp_path / "uploads"),
-        CERTIFICATE_FOLDER=str(tmp_path / "certificates"),
-        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-    )
+def app_settings() -> dict:
+    """Settings over TestingConfig for the `app` fixture; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, _schema_ready, app_settings):
+    settings = {
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
+        "JOBS_QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        **app_settings,
+    }
+    app = create_app("testing", **settings)
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():
         if not POSTGRES:

@@ -42,11 +42,9 @@ def progress_view(edition_id: int) -> ProgressView:
 
 
 def progress_text(progress: Progress) -> str:
-    """'312 of 1,000 certificates issued.', then what failed or is still being prepared."""
-    text = ngettext(
-        "%(issued)s of %(total)s certificate issued.",
-        "%(issued)s of %(total)s certificates issued.",
-        progress.total,
+    """'Certificates issued: 312 of 1,000.', then what failed or is still being prepared."""
+    text = _(
+        "Certificates issued: %(issued)s of %(total)s.",
         issued=format_decimal(progress.issued),
         total=format_decimal(progress.total),
     )
