@@ -70,7 +70,10 @@ def job(*, retries: int = 0, retry_delay: int = 0) -> Callable:
 
 
 def periodic(*, minutes: int = 1) -> Callable:
-    """Declare a job the workers' scheduler runs every ``minutes`` minutes."""
+    """Declare a job the workers' scheduler runs every ``minutes`` minutes.
+
+    It takes one optional argument, ``at_start``: true when a worker runs it as it starts.
+    """
 
     def declare(fn: Callable[..., Any]) -> Callable[..., Any]:
         _DECLARED[_name(fn)] = _Declared(fn, every_minutes=minutes)
@@ -218,10 +221,12 @@ def run_worker(app: Flask, *, workers: int, scheduler: bool = True) -> None:
     if queue.eager:
         raise RuntimeError("JOBS_EAGER is set: jobs run where they are queued, there is nothing to work on")
     if scheduler:
-        # What was lost while no worker ran (a killed worker's jobs, the queue down) is taken up at once.
+        # What was lost while no worker ran (a killed worker's jobs, the queue down) is taken up at once:
+        # each periodic job runs now with `at_start=True` (a job a dead worker had taken from the queue is
+        # in no list; at start it may be queued twice, and the second finds nothing to do).
         for name, declared in _DECLARED.items():
             if declared.every_minutes is not None:
-                queue.tasks[name]()
+                queue.tasks[name](True)
     consumer = queue.huey.create_consumer(
         workers=workers,
         worker_type="process",

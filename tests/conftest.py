@@ -48,7 +48,7 @@ def _empty_the_database():
 
 @pytest.fixture
 def app_settings() -> dict:
-    """Settings over TestingConfig for the `app` fixture; a test module overrides this fixture to change them."""
+    """Settings over TestingConfig for the `app` fixture; a test module overrides it to change them."""
     return {}
 
 

@@ -108,7 +108,8 @@ def wait_for(condition, timeout: float = 90.0, worker: subprocess.Popen | None =
         if worker is not None and worker.poll() is not None:
             raise AssertionError(f"the worker stopped: {stop(worker)}")
         time.sleep(0.2)
-    raise AssertionError(f"timed out; certificates: {counts()}")
+    log = stop(worker) if worker is not None else ""
+    raise AssertionError(f"timed out; certificates: {counts()}; the worker said: {log}")
 
 
 def edition_with_participants(extra: int):

@@ -99,16 +99,17 @@ def queue_rendering(certificates: list[Certificate]) -> None:
 
 
 @jobs.periodic(minutes=1)
-def resume_certificates(now: datetime | None = None) -> int:
+def resume_certificates(at_start: bool = False, now: datetime | None = None) -> int:
     """Queue again the pending certificates no job is on its way to; returns how many.
 
     A certificate whose claim is older than the lease lost its worker. An unclaimed one is lost when the
     queue is empty (it was never queued, or its job was taken by a worker that died before claiming it);
-    while jobs still wait, it may be one of them, so it is left to them.
+    while jobs still wait, it may be one of them, so it is left to them, except when a worker starts
+    (``at_start``): then it is queued again, and whichever job comes second finds nothing to do.
     """
     now = now or utcnow()
     stale = or_(Certificate.claimed_at.is_not(None) & (Certificate.claimed_at < now - lease()))
-    if jobs.waiting_count() == 0:
+    if at_start or jobs.waiting_count() == 0:
         stale = or_(stale, Certificate.claimed_at.is_(None))
     ids = list(
         db.session.scalars(

@@ -27,3 +27,5 @@ class PublicationPlan(db.Model):
     participation_certificates: Mapped[bool] = mapped_column(default=False)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the job that follows the publication (certificates recorded, emails queued) claimed it.
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Organisation, User
 from app.certificates.enums import CertificateKind
@@ -32,7 +32,8 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
     codes = {c.organisation_id: c.verification_code for c in certificates if c.kind == CertificateKind.AWARD}
     joint = joint_places(awards.values())
     rows = db.session.execute(
-        select(
+        _recipients(
+            edition,
             User.email,
             User.name,
             User.language,
@@ -40,15 +41,7 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
             Organisation.name,
             Application.reference,
             Application.title,
-        )
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .join(Application, Application.organisation_id == Organisation.id)
-        .where(
-            Application.edition_id == edition.id,
-            Application.status.in_(RECEIVED_STATUSES),
-            User.active.is_(True),
-        )
-        .order_by(Organisation.name, User.email)
+        ).order_by(Organisation.name, User.email)
     ).all()
     results_url = external_url("results.public_results", slug=edition.slug)
     for email, name, language, organisation_id, organisation, reference, title in rows:
@@ -68,6 +61,26 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
                 ),
             )
     return len(rows)
+
+
+def recipient_count(edition: Edition) -> int:
+    """How many result emails `notify_results` sends for this edition."""
+    return db.session.scalar(_recipients(edition, func.count()))
+
+
+def _recipients(edition: Edition, *columns):
+    """The active contacts of every organisation that applied to the edition: one row each."""
+    return (
+        select(*columns)
+        .select_from(User)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .join(Application, Application.organisation_id == Organisation.id)
+        .where(
+            Application.edition_id == edition.id,
+            Application.status.in_(RECEIVED_STATUSES),
+            User.active.is_(True),
+        )
+    )
 
 
 def _notify_one(

@@ -1,9 +1,11 @@
 """Publishing an edition's results: the certificate plan, what stands in the way, the schedule, the act.
 
-`publish_results` is the one place that publishes, for the organiser's button and for `flask results
-publish-due` (`due_editions`). It claims the publication with `UPDATE … WHERE results_published_at IS NULL`,
-then in the same transaction issues the certificates (the certificates domain, below this one) and queues
-the result emails, which leave only after the commit.
+`publish_results` is the one place that publishes, for the organiser's button, the workers' scheduler and
+`flask results publish-due` (`due_editions`). It claims the publication with `UPDATE … WHERE
+results_published_at IS NULL` and commits: the results are public at once, whatever the size of the
+edition. After that commit a job (`follow_up`, in `jobs.py`) records the certificates (the certificates
+domain, below this one, renders each with its own job) and queues the result emails, in one transaction
+claimed with `UPDATE … WHERE followed_up_at IS NULL`, so it happens once however often it is queued.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
+from app import jobs
 from app.audit.services import record
+from app.auth.models import User
 from app.certificates import issue as certificates
 from app.certificates.enums import CertificateLanguage
+from app.certificates.queries import issue_counts
 from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.db import utcnow
 from app.extensions import db
+from app.i18n import command_request
 from app.ranking.enums import AwardKind
 from app.ranking.models import Award
 from app.results import notifications
@@ -110,12 +116,12 @@ def publish_results(
     actor=None,
     now: datetime | None = None,
 ) -> PublicationResult:
-    """Publish the results, issue the certificates and email the applicants; idempotent.
+    """Publish the results; the certificates and the emails follow in a job after the commit. Idempotent.
 
-    Unlike other use cases this one commits: the certificate files it writes must be removed when the
-    commit fails, and the emails must leave only after it succeeds. Everything in the database happens in
-    one transaction, guarded by a conditional UPDATE so that two concurrent calls cannot both publish.
-    Raises NotReady (nothing changed) when judging is still open or no award is recorded.
+    Unlike other use cases this one commits, so that the follow-up job is queued only once the results are
+    public. Guarded by a conditional UPDATE: two concurrent calls cannot both publish. Raises NotReady
+    (nothing changed) when judging is still open or no award is recorded. The counts returned are those the
+    follow-up will make.
     """
     now = now or utcnow()
     if edition.is_published:
@@ -126,9 +132,6 @@ def publish_results(
     plan = publication_plan(edition)
     language = language or plan.certificate_language
     participation = plan.participation_certificates if participation is None else participation
-
-    # Certificate files follow this transaction: the certificates domain moves them into place on commit
-    # and deletes them on rollback, so a failure below leaves none behind; the queued emails are dropped.
     try:
         claimed = db.session.execute(
             update(Edition)
@@ -152,17 +155,77 @@ def publish_results(
             },
             actor=actor,
         )
-        issued = list(
-            certificates.issue_certificates(
-                edition, participation=participation, language=language, now=now, actor=actor
-            )
-        )
-        emails = notifications.notify_results(edition, issued)
+        counts = issue_counts(edition)
+        emails = notifications.recipient_count(edition)
+        jobs.after_commit(follow_up_publication, edition.id, getattr(actor, "id", None))
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return PublicationResult(published=True, certificates=len(issued), emails=emails)
+    certificates_count = counts.laureates + (counts.participants if participation else 0)
+    return PublicationResult(published=True, certificates=certificates_count, emails=emails)
+
+
+@jobs.job()
+def follow_up_publication(edition_id: int, actor_id: int | None = None) -> None:
+    """The job queued by the publication's commit (and by the sweep of ``results/jobs.py``)."""
+    edition = db.session.get(Edition, edition_id)
+    if edition is None or not edition.is_published:
+        return
+    actor = db.session.get(User, actor_id) if actor_id is not None else None
+    with command_request():  # links in the emails and on the certificates point at PUBLIC_BASE_URL
+        follow_up(edition, actor)
+
+
+def follow_up(edition: Edition, actor=None, now: datetime | None = None) -> bool:
+    """Record the published edition's certificates and queue the result emails, once; commits.
+
+    Returns False when another run did it (or is doing it) already.
+    """
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(PublicationPlan)
+        .where(PublicationPlan.edition_id == edition.id, PublicationPlan.followed_up_at.is_(None))
+        .values(followed_up_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return False
+    try:
+        plan = publication_plan(edition)
+        issued = list(
+            certificates.issue_certificates(
+                edition,
+                participation=plan.participation_certificates,
+                language=plan.certificate_language,
+                now=edition.results_published_at,
+                actor=actor,
+            )
+        )
+        notifications.notify_results(edition, issued)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return True
+
+
+def follow_up_pending(edition: Edition) -> bool:
+    """Whether the edition is published and its follow-up (certificates, emails) has not happened yet."""
+    plan = db.session.get(PublicationPlan, edition.id)
+    return edition.is_published and plan is not None and plan.followed_up_at is None
+
+
+def not_followed_up() -> list[int]:
+    """The published editions whose follow-up has not happened (queue down, a worker that died)."""
+    return list(
+        db.session.scalars(
+            select(PublicationPlan.edition_id)
+            .join(Edition, Edition.id == PublicationPlan.edition_id)
+            .where(Edition.results_published_at.is_not(None), PublicationPlan.followed_up_at.is_(None))
+        )
+    )
 
 
 def due_editions(now: datetime | None = None) -> list[Edition]:

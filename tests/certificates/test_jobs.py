@@ -101,6 +101,10 @@ def test_the_sweep_queues_again_what_a_dead_worker_held_and_what_was_never_queue
     assert jobs.resume_certificates() == 2
     assert sorted(queued) == sorted([obrnice.id, kocaeli.id])
 
+    queued.clear()
+    monkeypatch.setattr(queue, "waiting_count", lambda: 5)
+    assert jobs.resume_certificates(at_start=True) == 2  # a worker starts: a dead one may have taken it
+
 
 def test_a_rendering_started_too_often_fails_instead_of_looping(published, db, monkeypatch):
     monkeypatch.setattr(queue, "enqueue", lambda *args: None)

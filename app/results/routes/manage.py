@@ -57,10 +57,18 @@ def _render_publication(edition: Edition, publish_form: PublishForm, schedule_fo
             phase=edition.phase(),
             Phase=Phase,
             progress=progress_view(edition.id) if edition.is_published else None,
+            follow_up_waiting=edition.is_published and plan_waiting(edition),
             retry_form=RetryForm(),
         ),
         status,
     )
+
+
+def plan_waiting(edition: Edition) -> dict | None:
+    """When the publication's follow-up (certificates, emails) has not run yet: whether the queue answers."""
+    if not publication.follow_up_pending(edition):
+        return None
+    return {"queue_ok": jobs.queue_is_reachable()}
 
 
 def _to_publication(edition: Edition):
