@@ -1,157 +1,199 @@
-"""Certificates: one WeasyPrint document per certificate against the batch renderer, in the same run.
+"""Publishing an edition with N certificates through the real queue and W real worker processes.
 
-Run from the repository root:  python benchmarks/certificates.py [--count 100] [--fonttools-subsetting]
+Run from the repository root, in `.venv`:
 
-- one by one: pdf.render_reference() for each certificate, the whole page laid out, painted and written
-  (fonts subset) by WeasyPrint as its own document;
-- batch: pdf.render_certificates() for all of them, starting cold: the fixed layers of the batch (one
-  per language here) are laid out by WeasyPrint inside the timed run, and no shaped text is cached.
+    python benchmarks/certificates.py --count 1000 --workers 2 [--queue redis://127.0.0.1:6379/14]
 
-Both load fonts and libraries once in a warm-up first. --fonttools-subsetting hides libharfbuzz-subset
-from WeasyPrint, which then subsets fonts with fontTools, as on a machine without that library. The script
-checks that every certificate of the batch is one page holding the same characters as its one-by-one twin;
-tests/certificates/test_stamp.py checks that they look the same.
+It builds, in a temporary folder, an edition in deliberation with N eligible applications (three of them
+laureates, one applicant account each), then:
+
+1. R: the organiser's publication request (POST, through the whole Flask stack with the test client, no
+   network), which commits the results and queues the follow-up job;
+2. S: starts `flask worker --workers W` and waits until all N certificates are issued (the follow-up job
+   records them and queues the emails; one job per certificate renders and stores it), then stops it;
+3. B: the median of plain single-certificate renders (`pdf.render_certificate`, WeasyPrint alone) of
+   certificates of that edition, in this process, after the workers stopped.
+
+The queue is a SQLite file in the temporary folder unless --queue gives a Redis URL. The last line is:
+`issued: N certificates, W workers, S s; one render B ms; publication request R ms`
 """
 
+from __future__ import annotations
+
 import argparse
-import dataclasses
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import warnings
-from collections import Counter
-from datetime import UTC, date, datetime
-from io import BytesIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
-def _hide_harfbuzz_subset() -> None:
-    """Make WeasyPrint's loading of libharfbuzz-subset fail, before WeasyPrint is imported."""
-    import cffi
-
-    dlopen = cffi.FFI.dlopen
-
-    def without_subset(self, name, *args, **kwargs):
-        if "subset" in str(name):
-            raise OSError(f"{name} hidden by --fonttools-subsetting")
-        return dlopen(self, name, *args, **kwargs)
-
-    cffi.FFI.dlopen = without_subset
-
-
-if "--fonttools-subsetting" in sys.argv:
-    _hide_harfbuzz_subset()
-# Without libharfbuzz-subset WeasyPrint warns at import, then subsets fonts with fontTools; said below.
-warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
-
-from pypdf import PdfReader  # noqa: E402
-from weasyprint.text import ffi  # noqa: E402
-
-from app.certificates import overlay, pdf, stamp  # noqa: E402
-from app.certificates.content import CertificateContent  # noqa: E402
-from app.certificates.pdf import render_certificates, render_reference  # noqa: E402
-
-NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
-LANGUAGES = ("en", "fr", "both")
+def configure(folder: Path, queue: str | None) -> dict[str, str]:
+    """The environment of this process and of the workers: everything under `folder`."""
+    environment = {
+        "PRIZEJURY_CONFIG": "development",
+        "DATABASE_URL": f"sqlite:///{folder / 'prizejury.sqlite3'}",
+        "JOBS_QUEUE_URL": queue or f"sqlite:///{folder / 'jobs.sqlite3'}",
+        "CERTIFICATE_FOLDER": str(folder / "certificates"),
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "MAIL_BACKEND": "capture",  # emails are made and handed over, not printed
+        "PUBLIC_BASE_URL": "https://prize.example.org",
+    }
+    os.environ.update(environment)
+    return environment
 
 
-def contents(count: int) -> list[CertificateContent]:
-    base = CertificateContent(
-        kind="award",
-        language="en",
-        prize_name="Dosta!-Congress Prize for Municipalities",
-        edition_name="4th Dosta!-Congress Prize for Municipalities",
-        edition_year=2013,
-        place=1,
-        joint=False,
-        special_mention=False,
-        organisation_name="Obrnice",
-        organisation_kind="municipality",
-        country_name="Czech Republic",
-        country_name_fr="République tchèque",
-        project_title="Community life in Obrnice – an integrated approach",
-        reference="DOSTA-2013-001",
-        ceremony_date=date(2013, 10, 30),
-        ceremony_place="Strasbourg",
-        signatories=(("Demo President", "President of the Congress"), ("Demo Chair", "Chair of the Jury")),
-        verification_code="code",
-        verification_url="https://prizejury.example.org/verify/code",
-        issued_at=datetime(2013, 10, 30, 12, 0, tzinfo=UTC),
+def build(count: int) -> tuple[int, str]:
+    """An edition in deliberation with `count` eligible applications and three laureates; its organiser."""
+    from app.auth.passwords import hash_password
+    from app.extensions import db
+    from tests import factories
+
+    edition = factories.edition(
+        phase="deliberation", name_en="Benchmark Prize", ceremony_place_en="Strasbourg"
     )
-    result = []
-    for number in range(count):
-        name = NAMES[number % len(NAMES)] if number < len(NAMES) else f"Demo Municipality {number + 1}"
-        code = f"demo{number:05d}benchmark"
-        result.append(
-            dataclasses.replace(
-                base,
-                kind="award" if number < 3 else "participation",
-                place=number + 1 if number < 3 else None,
-                language=LANGUAGES[number % len(LANGUAGES)],
-                organisation_name=name,
-                project_title=f"{base.project_title}, part {number + 1}",
-                reference=f"DOSTA-2013-{number + 1:03d}",
-                verification_code=code,
-                verification_url=f"https://prizejury.example.org/verify/{code}",
-            )
+    for number in range(1, count + 1):
+        organisation = factories.organisation(name=f"Benchmark Municipality {number}", country="FR")
+        application = factories.application(edition_=edition, organisation_=organisation, status="eligible")
+        factories.user(
+            role="applicant", password=None, organisation=organisation, email=f"contact{number}@example.org"
         )
-    return result
+        if number <= 3:
+            factories.award(
+                edition, organisation, number, application_id=application.id, citation_en="Bravo."
+            )
+    organiser = factories.organiser(email="organiser@example.org", password=None)
+    organiser.password_hash = hash_password("benchmark-password")
+    db.session.commit()
+    return edition.id, organiser.email
 
 
-def characters(pdf_bytes: bytes) -> Counter:
-    reader = PdfReader(BytesIO(pdf_bytes))
-    if len(reader.pages) != 1:
-        sys.exit("a certificate is not one page")
-    return Counter("".join(reader.pages[0].extract_text().split()))
+def publish(app, edition_id: int, email: str) -> float:
+    """The organiser's publication request; returns its duration in ms."""
+    client = app.test_client()
+
+    def token(url: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(url).get_data(as_text=True))[1]
+
+    client.post(
+        "/login", data={"email": email, "password": "benchmark-password", "csrf_token": token("/login")}
+    )
+    page = f"/manage/editions/{edition_id}/publication"
+    data = {"certificate_language": "both", "participation": "y", "csrf_token": token(page)}
+    started = time.perf_counter()
+    response = client.post(f"{page}/publish", data=data)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 302:
+        raise SystemExit(f"the publication answered {response.status_code}")
+    return elapsed
 
 
-def forget_batch_state() -> None:
-    """Start the batch cold: no fixed layer laid out, no text shaped."""
-    pdf._fixed_layers.clear()
-    setter = overlay.setter()
-    setter.glyphs.cache_clear()
-    setter.lines.cache_clear()
+def issued_count() -> int:
+    from sqlalchemy import func, select
+
+    from app.certificates.enums import CertificateStatus
+    from app.certificates.models import Certificate
+    from app.extensions import db
+
+    db.session.rollback()
+    return db.session.scalar(
+        select(func.count()).select_from(Certificate).where(Certificate.status == CertificateStatus.ISSUED)
+    )
+
+
+def run_workers(environment: dict[str, str], workers: int, count: int, timeout: float) -> float:
+    """Start a worker, wait until `count` certificates are issued; returns the seconds it took."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--workers", str(workers)],
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    started = time.perf_counter()
+    try:
+        while issued_count() < count:
+            if process.poll() is not None:
+                raise SystemExit("the worker stopped")
+            if time.perf_counter() - started > timeout:
+                raise SystemExit(f"timed out with {issued_count()} of {count} certificates issued")
+            time.sleep(0.1)
+        return time.perf_counter() - started
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def one_render_ms(renders: int) -> float:
+    """The median of `renders` plain single-certificate renders of the edition's certificates."""
+    from sqlalchemy import select
+
+    from app.certificates.content import content_of
+    from app.certificates.models import Certificate
+    from app.certificates.pdf import render_certificate
+    from app.extensions import db
+
+    certificates = db.session.scalars(select(Certificate).order_by(Certificate.id).limit(renders + 1)).all()
+    render_certificate(content_of(certificates[0]))  # warm-up: fonts and libraries loaded once
+    times = []
+    for certificate in certificates[1:]:
+        content = content_of(certificate)
+        started = time.perf_counter()
+        render_certificate(content)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100, help="certificates to render (default 100)")
-    parser.add_argument(
-        "--fonttools-subsetting", action="store_true", help="hide libharfbuzz-subset from WeasyPrint"
-    )
-    arguments = parser.parse_args()
-    batch = contents(arguments.count)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=1000, help="certificates to issue (at least 4)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes")
+    parser.add_argument("--queue", help="a Redis URL for the queue (default: a SQLite file)")
+    parser.add_argument("--renders", type=int, default=15, help="single renders for B")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the workers")
+    args = parser.parse_args()
+    if args.count < 4:
+        parser.error("--count must be at least 4 (three laureates and a participant)")
 
-    # Warm-up: imports, Fontconfig and Pango caches, the three fonts loaded by HarfBuzz.
-    render_reference(batch[0])
-    render_certificates(batch[:1])
-    forget_batch_state()
+    folder = Path(tempfile.mkdtemp(prefix="prizejury-benchmark-"))
+    try:
+        environment = configure(folder, args.queue)
+        from app import create_app
+        from app.extensions import db
 
-    started = time.perf_counter()
-    one_by_one = [render_reference(content) for content in batch]
-    single_seconds = time.perf_counter() - started
-
-    started = time.perf_counter()
-    batched = render_certificates(batch)
-    batch_seconds = time.perf_counter() - started
-
-    for content, single, fast in zip(batch, one_by_one, batched, strict=True):
-        if characters(single) != characters(fast):
-            sys.exit(f"certificate {content.reference} does not say what its one-by-one twin says")
-
-    subsetting = "HarfBuzz" if ffi.harfbuzz_subset is not None else "fontTools (no libharfbuzz-subset)"
-    layers = len({stamp.fixed_key(content) for content in batch})
-    single_ms = single_seconds * 1000 / len(batch)
-    batch_ms = batch_seconds * 1000 / len(batch)
-    print(f"certificates: {len(batch)}, {layers} fixed layers; WeasyPrint subsets fonts with {subsetting}")
-    print(f"one by one: {single_ms:.1f} ms/certificate ({single_seconds:.2f} s, {_size(one_by_one)})")
-    print(f"batch:      {batch_ms:.1f} ms/certificate ({batch_seconds:.2f} s, {_size(batched)})")
-    print(f"speedup: {single_ms / batch_ms:.1f}x")
-
-
-def _size(pdfs: list[bytes]) -> str:
-    return f"{sum(map(len, pdfs)) // len(pdfs) / 1000:.0f} KB a file"
+        app = create_app()
+        with app.app_context():
+            db.create_all()
+            app.extensions["jobs"].huey.flush()  # a Redis queue may hold an earlier run's jobs
+            print(f"building an edition with {args.count} applications in {folder} ...", flush=True)
+            edition_id, email = build(args.count)
+            request_ms = publish(app, edition_id, email)
+            seconds = run_workers(environment, args.workers, args.count, args.timeout)
+            render_ms = one_render_ms(min(args.renders, args.count - 1))
+            per_certificate = seconds * args.workers / args.count * 1000
+            print(
+                f"per certificate per worker: {per_certificate:.0f} ms "
+                f"= {per_certificate / render_ms:.2f} x one render",
+                flush=True,
+            )
+            print(
+                f"issued: {args.count} certificates, {args.workers} workers, {seconds:.1f} s; "
+                f"one render {render_ms:.0f} ms; publication request {request_ms:.0f} ms"
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
