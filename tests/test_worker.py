@@ -21,6 +21,7 @@ from app.certificates.issue import issue_certificates
 from app.certificates.models import Certificate
 from app.certificates.pdf import sha256_hex
 from app.extensions import db
+from app.results import publication
 from tests import factories
 from tests.certificates.helpers import build_published, certificate_files
 
@@ -112,8 +113,8 @@ def wait_for(condition, timeout: float = 90.0, worker: subprocess.Popen | None =
     raise AssertionError(f"timed out; certificates: {counts()}; the worker said: {log}")
 
 
-def edition_with_participants(extra: int):
-    published = build_published(factories)
+def edition_with_participants(extra: int, **edition_fields):
+    published = build_published(factories, **edition_fields)
     for number in range(extra):
         organisation = factories.organisation(name=f"Demo Municipality {number + 100}", country="FR")
         factories.application(edition_=published.edition, organisation_=organisation, status="eligible")
@@ -131,20 +132,22 @@ def assert_all_issued_once(app, expected: int) -> None:
     assert certificate_files(app) == sorted(path_of(c.file_name) for c in certificates)
 
 
-def test_a_worker_renders_what_the_publication_queued(shared):
-    published = edition_with_participants(2)
-    issued = issue_certificates(published.edition, participation=True)
-    db.session.commit()  # queued for the workers, not rendered here
-    assert counts() == {"pending": len(issued)}
+def test_a_worker_does_what_the_publication_queued(shared):
+    published = edition_with_participants(2, results_published_at=None)  # judging closed, awards recorded
+    with shared.test_request_context():
+        result = publication.publish_results(published.edition, participation=True)
+    assert result.published and result.certificates == 6  # three laureates, three other eligible entries
+    assert counts() == {}  # the follow-up job waits for a worker
 
     worker = start_worker(shared, workers=2)
     try:
-        wait_for(lambda: counts().get("issued") == len(issued), worker=worker)
+        wait_for(lambda: counts().get("issued") == 6, worker=worker)
     finally:
         errors = stop(worker)
 
     assert worker.returncode == 0, errors
-    assert_all_issued_once(shared, len(issued))
+    assert_all_issued_once(shared, 6)
+    assert publication.not_followed_up() == []
 
 
 def test_a_worker_killed_in_mid_batch_loses_nothing_and_duplicates_nothing(shared):
