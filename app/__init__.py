@@ -17,7 +17,7 @@ from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 from config import CONFIGS, ProductionConfig
 
 # The modules that declare background jobs (app/jobs.py): the web process and the workers import the same.
-JOB_MODULES = ("app.certificates.jobs", "app.results.jobs")
+JOB_MODULES = ("app.mail.delivery", "app.certificates.jobs", "app.results.jobs")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
