@@ -1,6 +1,7 @@
 """The layer rule of docs/design.md, checked on the source: dependencies point one way.
 
-- Domains, lowest first: auth → contests → submissions → judging → ranking → certificates → results.
+- Domains, lowest first: auth → contests → submissions → judging → ranking → certificates → results → site
+  → emails.
   A domain's models, services, forms and pure modules import only their own or lower domains.
 - Route modules (`routes.py`, a `routes/` package) and command modules (`cli.py`) may use any domain.
 - Only route modules import forms and routes.
@@ -20,7 +21,17 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
-DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results", "site")
+DOMAINS = (
+    "auth",
+    "contests",
+    "submissions",
+    "judging",
+    "ranking",
+    "certificates",
+    "results",
+    "site",
+    "emails",
+)
 INFRASTRUCTURE = (
     "db",
     "extensions",
