@@ -41,8 +41,10 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "prizejury <no-reply@prizejury.local>")
-    # "console" prints messages instead of sending them (development).
+    # "console" prints messages instead of sending them (development); the workers send them (app/mail).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    # An email a worker started sending this many seconds ago without finishing is sent again.
+    MAIL_JOB_LEASE = int(os.environ.get("MAIL_JOB_LEASE", "300"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -17,7 +17,7 @@ from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, m
 from config import CONFIGS, ProductionConfig
 
 # The modules that declare background jobs (app/jobs.py): the web process and the workers import the same.
-JOB_MODULES = ("app.certificates.jobs", "app.results.jobs")
+JOB_MODULES = ("app.mail.delivery", "app.certificates.jobs", "app.results.jobs")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.certificates.routes import bp as certificates_bp
     from app.contests.routes import bp as contests_bp
+    from app.emails.routes import bp as emails_bp
     from app.judging.routes import bp as judging_bp
     from app.ranking.routes import bp as ranking_bp
     from app.results.routes import bp as results_bp
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
         certificates_bp,
         results_bp,
         site_bp,
+        emails_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -154,11 +154,14 @@ def load_demo() -> str:
     from app.certificates.demo import load_certificates_demo
 
     certificates = load_certificates_demo()
+    from app.emails.demo import load_emails_demo
+
+    emails = load_emails_demo()
     summary = (
         f"{loader.counts['editions']} editions, {len(loader.organisations)} organisations, "
         f"{loader.counts['applications']} applications, {len(loader.users)} accounts"
     )
-    return "; ".join(part for part in (summary, jury, certificates) if part)
+    return "; ".join(part for part in (summary, jury, certificates, emails) if part)
 
 
 def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:

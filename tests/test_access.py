@@ -37,6 +37,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.verify_form": EVERYONE,
     "site.accessibility": EVERYONE,
     "site.accessibility_contact": ORGANISERS,
+    # the emails' delivery log
+    "emails.edition_log": ORGANISERS,
+    "emails.person_log": ORGANISERS,
+    "emails.send_again": ORGANISERS,
     # accounts (links carried in emails are usable by whoever holds them)
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,
@@ -140,6 +144,7 @@ class World:
 @pytest.fixture
 def world(app, db, make):
     from app.certificates.issue import issue_certificates
+    from app.mail import send_email
 
     owner = make.applicant(email="owner@example.test")
     other = make.applicant(email="other@example.test")
@@ -162,6 +167,7 @@ def world(app, db, make):
     make.award(published, owner.organisation, place=1, application=laureate)
     with app.test_request_context():
         (certificate,) = issue_certificates(published)
+        email = send_email(owner.email, "Receipt", "auth_password_changed", user=owner, forgot_link="/")
     db.session.commit()
 
     return World(
@@ -179,6 +185,7 @@ def world(app, db, make):
             "code": certificate.verification_code,
             "auth.switch_language:code": "fr",
             "certificate_id": certificate.id,
+            "email_id": email.id,
             "filename": "css/prizejury.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
         },

@@ -23,7 +23,15 @@ def pages(demo_app):
         ("juror", {"judging.dashboard", "judging.entry", "auth.account"}),
         (
             "organiser",
-            {"contests.manage_list", "ranking.ranking", "ranking.awards", "judging.progress", "auth.people"},
+            {
+                "contests.manage_list",
+                "ranking.ranking",
+                "ranking.awards",
+                "judging.progress",
+                "auth.people",
+                "emails.edition_log",
+                "emails.person_log",
+            },
         ),
     ],
 )

@@ -1,10 +1,11 @@
 """The layer rule of docs/design.md, checked on the source: dependencies point one way.
 
-- Domains, lowest first: auth → contests → submissions → judging → ranking → certificates → results.
+- Domains, lowest first: auth → contests → submissions → judging → ranking → certificates → results → site
+  → emails.
   A domain's models, services, forms and pure modules import only their own or lower domains.
 - Route modules (`routes.py`, a `routes/` package) and command modules (`cli.py`) may use any domain.
 - Only route modules import forms and routes.
-- Infrastructure (`app/db.py`, `extensions.py`, `formatting.py`, `i18n.py`, `mail.py`, `links.py`,
+- Infrastructure (`app/db.py`, `extensions.py`, `formatting.py`, `i18n.py`, `mail/`, `links.py`,
   `countries.py`, `web.py`, `ordinals.py`, `audit/`) imports no domain.
 - Pure modules import nothing from Flask, SQLAlchemy or `app`, other pure modules (`app/ordinals.py`) aside.
 - The application's own assembly (`app/__init__.py`, `app/permissions.py`, `app/cli.py`, the demo) sits on
@@ -20,7 +21,17 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app"
 
-DOMAINS = ("auth", "contests", "submissions", "judging", "ranking", "certificates", "results", "site")
+DOMAINS = (
+    "auth",
+    "contests",
+    "submissions",
+    "judging",
+    "ranking",
+    "certificates",
+    "results",
+    "site",
+    "emails",
+)
 INFRASTRUCTURE = (
     "db",
     "extensions",
@@ -167,7 +178,7 @@ def test_planted_form_import_in_a_service_fails(tmp_path):
 
 
 def test_planted_domain_import_in_infrastructure_fails(tmp_path):
-    found = _planted(tmp_path, "mail.py", "import app.auth.models")
+    found = _planted(tmp_path, "mail/delivery.py", "import app.auth.models")
     assert [v.rule for v in found] == ["infrastructure imports no domain"]
 
 

@@ -33,6 +33,10 @@ EDITION_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("certificates.edition_list", _l("Certificates")),
         ),
     ),
+    (
+        _l("Emails"),
+        (("emails.edition_log", _l("Emails sent")),),
+    ),
 )
 
 

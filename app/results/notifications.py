@@ -34,6 +34,7 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
     rows = db.session.execute(
         _recipients(
             edition,
+            User.id,
             User.email,
             User.name,
             User.language,
@@ -44,10 +45,10 @@ def notify_results(edition: Edition, certificates: Sequence[Certificate]) -> int
         ).order_by(Organisation.name, User.email)
     ).all()
     results_url = external_url("results.public_results", slug=edition.slug)
-    for email, name, language, organisation_id, organisation, reference, title in rows:
+    for user_id, email, name, language, organisation_id, organisation, reference, title in rows:
         with in_language(language):
             _notify_one(
-                email,
+                (email, user_id),
                 edition,
                 awards.get(organisation_id),
                 joint,
@@ -84,12 +85,20 @@ def _recipients(edition: Edition, *columns):
 
 
 def _notify_one(
-    email: str, edition: Edition, award: Award | None, joint: set[int], code: str | None, context: dict
+    to: tuple[str, int],
+    edition: Edition,
+    award: Award | None,
+    joint: set[int],
+    code: str | None,
+    context: dict,
 ) -> None:
-    """One applicant's result email, composed in the language it is called in."""
+    """One applicant's result email (to their address and user id), composed in the language of the call."""
+    email, user_id = to
+    about = dict(edition_id=edition.id, user_id=user_id)
     context["edition"] = edition.name
     if award is None:
-        send_email(email, _("%(edition)s: the results", edition=edition.name), "results_thanks", **context)
+        subject = _("%(edition)s: the results", edition=edition.name)
+        send_email(email, subject, "results_thanks", **about, **context)
         return
     context.update(
         place=award.place,
@@ -99,7 +108,9 @@ def _notify_one(
         place_words=_place_words(award.place, award.place in joint),
         certificate_url=_certificate_download_url(code),
     )
-    send_email(email, _("%(edition)s: your award", edition=edition.name), "results_laureate", **context)
+    send_email(
+        email, _("%(edition)s: your award", edition=edition.name), "results_laureate", **about, **context
+    )
 
 
 def _certificate_download_url(code: str | None) -> str | None:

@@ -37,6 +37,8 @@ def _notify(application: Application, user: User, subject: str, template: str) -
         user.email,
         subject,
         template,
+        edition_id=application.edition_id,
+        user_id=user.id,
         application=application,
         edition=application.edition,
         user=user,

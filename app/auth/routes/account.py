@@ -174,7 +174,9 @@ def resend_confirmation():
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if user is not None and user.active and user.has_password and user.email_confirmed_at is None:
-            notifications.notify_email_confirmation(user)  # nothing to commit: it leaves with the response
+            notifications.notify_email_confirmation(user)
+        # The same work either way: one commit (of the queued email, if any); a worker sends it.
+        db.session.commit()
         return _check_inbox("confirm", form.email.data)
     return render_template("auth/resend_confirmation.html", form=form)
 
@@ -190,7 +192,10 @@ def forgot_password():
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if user is not None and user.active:
-            notifications.notify_password_reset(user)  # nothing to commit: it leaves with the response
+            notifications.notify_password_reset(user)
+        # The same work either way: one commit (of the queued email, if any); a worker sends it, so the
+        # answer takes no longer when the address has an account.
+        db.session.commit()
         return _check_inbox("reset", form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 
