@@ -5,6 +5,7 @@ from app.auth.models import LoginSession, Organisation, User
 from app.certificates.models import Certificate
 from app.contests.models import Criterion, Edition
 from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
+from app.prepared.models import PreparedFile
 from app.ranking.models import Award
 from app.results.models import PublicationPlan
 from app.site.models import SiteSettings
@@ -25,6 +26,7 @@ __all__ = [
     "JuryMember",
     "LoginSession",
     "Organisation",
+    "PreparedFile",
     "PublicationPlan",
     "ScoreSheet",
     "SiteSettings",

@@ -52,6 +52,7 @@ def app(tmp_path, _schema_ready):
         "testing",
         UPLOAD_FOLDER=str(tmp_path / "uploads"),
         CERTIFICATE_FOLDER=str(tmp_path / "certificates"),
+        EXPORT_FOLDER=str(tmp_path / "exports"),
         JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
@@ -152,7 +153,10 @@ def demo_app(tmp_path_factory, _schema_ready):
 
     folder = tmp_path_factory.mktemp("demo")
     app = create_app(
-        "testing", UPLOAD_FOLDER=str(folder / "uploads"), CERTIFICATE_FOLDER=str(folder / "certificates")
+        "testing",
+        UPLOAD_FOLDER=str(folder / "uploads"),
+        CERTIFICATE_FOLDER=str(folder / "certificates"),
+        EXPORT_FOLDER=str(folder / "exports"),
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():
