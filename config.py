@@ -23,6 +23,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
     CERTIFICATE_FOLDER = os.environ.get("CERTIFICATE_FOLDER") or str(INSTANCE_DIR / "certificates")
+    # Files made by jobs for organisers (the certificates' ZIP, the jury report, exports): app/prepared/.
+    EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER") or str(INSTANCE_DIR / "exports")
     MAX_ATTACHMENTS = int(os.environ.get("MAX_ATTACHMENTS", "10"))
     MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
     # The whole request may carry one attachment plus the form around it.
@@ -69,6 +71,10 @@ class Config:
     JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
     # A certificate a worker started rendering this many seconds ago without finishing is rendered again.
     CERTIFICATE_JOB_LEASE = int(os.environ.get("CERTIFICATE_JOB_LEASE", "600"))
+    # A prepared file a worker started this many seconds ago without finishing is made again.
+    PREPARED_FILE_LEASE = int(os.environ.get("PREPARED_FILE_LEASE", "1800"))
+    # Prepared files are removed this many days after they were asked for (ask again to have a new one).
+    PREPARED_FILE_DAYS = int(os.environ.get("PREPARED_FILE_DAYS", "7"))
     PASSWORD_HASH_FAST = False
 
 

@@ -16,8 +16,16 @@ from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
 
-# The modules that declare background jobs (app/jobs.py): the web process and the workers import the same.
-JOB_MODULES = ("app.mail.delivery", "app.certificates.jobs", "app.results.jobs")
+# The modules that declare background jobs (app/jobs.py) or how a prepared file is made
+# (app/prepared/kinds.py): the web process and the workers import the same.
+JOB_MODULES = (
+    "app.mail.delivery",
+    "app.certificates.jobs",
+    "app.results.jobs",
+    "app.prepared.jobs",
+    "app.certificates.prepared",
+    "app.ranking.prepared",
+)
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -32,7 +40,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
     app.config["CONFIG_NAME"] = config_name
-    for folder in (app.config["UPLOAD_FOLDER"], app.config["CERTIFICATE_FOLDER"]):
+    for key in ("UPLOAD_FOLDER", "CERTIFICATE_FOLDER", "EXPORT_FOLDER"):
+        folder = app.config[key]
         Path(folder).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)

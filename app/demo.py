@@ -144,7 +144,7 @@ def load_demo() -> str:
 
     for past in PAST_EDITIONS:
         _load_past_edition(loader, past)
-    _load_2013(loader, organiser)
+    edition_2013 = _load_2013(loader, organiser)
     _load_current(loader)
     db.session.flush()
 
@@ -157,11 +157,28 @@ def load_demo() -> str:
     from app.emails.demo import load_emails_demo
 
     emails = load_emails_demo()
+    _prepare_ranking_export(edition_2013, organiser)
     summary = (
         f"{loader.counts['editions']} editions, {len(loader.organisations)} organisations, "
         f"{loader.counts['applications']} applications, {len(loader.users)} accounts"
     )
     return "; ".join(part for part in (summary, jury, certificates, emails) if part)
+
+
+def _prepare_ranking_export(edition: Edition, organiser: User) -> None:
+    """The 2013 ranking as CSV, as its organiser asked for it: a worker prepares it once the demo commits."""
+    from app.prepared.enums import PreparedKind
+    from app.prepared.requests import request_file
+    from app.ranking import prepared
+
+    kind = PreparedKind.RANKING_CSV
+    request_file(
+        kind,
+        edition.id,
+        parameters=prepared.parameters_for(kind, "en", edition.aggregation),
+        download_name=prepared.download_name(kind, edition),
+        user_id=organiser.id,
+    )
 
 
 def _load_past_edition(loader: _Loader, past: PastEdition) -> Edition:

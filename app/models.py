@@ -6,6 +6,7 @@ from app.certificates.models import Certificate
 from app.contests.models import Criterion, Edition
 from app.judging.models import Assignment, ConflictOfInterest, CriterionScore, JuryMember, ScoreSheet
 from app.mail.models import OutgoingEmail
+from app.prepared.models import PreparedFile
 from app.ranking.models import Award
 from app.results.models import PublicationPlan
 from app.site.models import SiteSettings
@@ -27,6 +28,7 @@ __all__ = [
     "LoginSession",
     "Organisation",
     "OutgoingEmail",
+    "PreparedFile",
     "PublicationPlan",
     "ScoreSheet",
     "SiteSettings",

@@ -57,6 +57,7 @@ def app(tmp_path, _schema_ready, app_settings):
     settings = {
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
+        "EXPORT_FOLDER": str(tmp_path / "exports"),
         "JOBS_QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         **app_settings,
     }
@@ -159,7 +160,10 @@ def demo_app(tmp_path_factory, _schema_ready):
 
     folder = tmp_path_factory.mktemp("demo")
     app = create_app(
-        "testing", UPLOAD_FOLDER=str(folder / "uploads"), CERTIFICATE_FOLDER=str(folder / "certificates")
+        "testing",
+        UPLOAD_FOLDER=str(folder / "uploads"),
+        CERTIFICATE_FOLDER=str(folder / "certificates"),
+        EXPORT_FOLDER=str(folder / "exports"),
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():

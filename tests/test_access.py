@@ -79,6 +79,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "contests.manage_edition": ORGANISERS,
     "contests.manage_new": ORGANISERS,
     "contests.manage_edit": ORGANISERS,
+    # files prepared by jobs (the certificates' ZIP, the jury report, exports)
+    "contests.prepared_file": ORGANISERS,
+    "contests.prepared_file_status": ORGANISERS,
     # jury
     "judging.dashboard": JURORS,
     "judging.entry": frozenset({JUROR}),
@@ -98,11 +101,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "judging.remind": ORGANISERS,
     # ranking, deliberation, publication
     "ranking.ranking": ORGANISERS,
-    "ranking.ranking_csv": ORGANISERS,
-    "ranking.ranking_xlsx": ORGANISERS,
-    "ranking.sheets_csv": ORGANISERS,
-    "ranking.sheets_xlsx": ORGANISERS,
-    "ranking.jury_report": ORGANISERS,
+    "ranking.prepare_file": ORGANISERS,
     "ranking.awards": ORGANISERS,  # and the jury's chair: tests/ranking
     "results.publication": ORGANISERS,
     "results.publish": ORGANISERS,
@@ -112,7 +111,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.download": EVERYONE,
     "certificates.edition_list": ORGANISERS,
     "certificates.issue": ORGANISERS,
-    "certificates.zip": ORGANISERS,
+    "certificates.prepare_zip": ORGANISERS,
     "certificates.progress": ORGANISERS,
     "certificates.retry": ORGANISERS,
     "certificates.revoke": ORGANISERS,
@@ -145,6 +144,8 @@ class World:
 def world(app, db, make):
     from app.certificates.issue import issue_certificates
     from app.mail import send_email
+    from app.prepared.enums import PreparedKind
+    from app.prepared.requests import request_file
 
     owner = make.applicant(email="owner@example.test")
     other = make.applicant(email="other@example.test")
@@ -168,7 +169,14 @@ def world(app, db, make):
     with app.test_request_context():
         (certificate,) = issue_certificates(published)
         email = send_email(owner.email, "Receipt", "auth_password_changed", user=owner, forgot_link="/")
-    db.session.commit()
+        prepared, _new = request_file(
+            PreparedKind.RANKING_CSV,
+            judging_edition.id,
+            parameters={"language": "en", "method": judging_edition.aggregation},
+            download_name="ranking.csv",
+            user_id=organiser.id,
+        )
+    db.session.commit()  # the file is made at once (JOBS_EAGER)
 
     return World(
         users={OWNER: owner, OTHER_APP: other, JUROR: juror, OTHER_JUROR: other_juror, ORGANISER: organiser},
@@ -186,6 +194,7 @@ def world(app, db, make):
             "auth.switch_language:code": "fr",
             "certificate_id": certificate.id,
             "email_id": email.id,
+            "file_id": prepared.id,
             "filename": "css/prizejury.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
         },

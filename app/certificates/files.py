@@ -14,6 +14,7 @@ outlives its file: the download then refuses it cleanly and the organisers' list
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -30,6 +31,8 @@ from app.certificates.pdf import sha256_hex
 from app.extensions import db
 
 log = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
 
 
 class CertificateFileProblem(Exception):
@@ -77,6 +80,31 @@ def stored_pdf(certificate: Certificate) -> bytes:
         )
         raise CertificateFileProblem(certificate, "altered")
     return data
+
+
+def checked_path(certificate: Certificate) -> Path:
+    """The path of the certificate's stored PDF, once its SHA-256 (read in chunks) matches the record.
+
+    For copying large numbers of files without holding any in memory (the ZIP); raises
+    CertificateFileProblem (logged) as ``stored_pdf`` does.
+    """
+    try:
+        path = path_of(certificate.file_name)
+        sha = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(CHUNK):
+                sha.update(chunk)
+    except (OSError, ValueError):
+        log.error("certificate %s: its file %s is missing", certificate.id, certificate.file_name)
+        raise CertificateFileProblem(certificate, "missing") from None
+    if sha.hexdigest() != certificate.sha256:
+        log.error(
+            "certificate %s: its file %s does not match the SHA-256 on record",
+            certificate.id,
+            certificate.file_name,
+        )
+        raise CertificateFileProblem(certificate, "altered")
+    return path
 
 
 def file_problem(certificate: Certificate) -> str | None:

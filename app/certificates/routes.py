@@ -12,7 +12,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import permissions as can
-from app.certificates.archive import zip_certificates
 from app.certificates.content import (
     ceremony_place,
     content_of,
@@ -29,13 +28,19 @@ from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RetryForm, Revoke
 from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate
 from app.certificates.jobs import retry_failed
 from app.certificates.models import Certificate
+from app.certificates.prepared import zip_name
 from app.certificates.progress import progress_view
 from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_language
+from app.prepared.enums import PreparedKind
+from app.prepared.forms import PrepareForm
+from app.prepared.queries import file_states
+from app.prepared.requests import request_file
+from app.prepared.web import requested_message
 from app.results.models import PublicationPlan
-from app.web import load_or_404
+from app.web import DomainError, back_to, load_or_404
 
 bp = Blueprint("certificates", __name__)
 
@@ -167,6 +172,7 @@ def _render_list(edition: Edition, form: IssueForm | None = None, status: int = 
         form=form or _issue_form(edition, certificates),
         language_labels=LANGUAGE_LABELS,
         label=functools.partial(distinction_label, language=current_language()),
+        zip_file=file_states(edition.id, [(PreparedKind.CERTIFICATES_ZIP, {})])[0] if certificates else None,
     ), status
 
 
@@ -240,21 +246,26 @@ def _same_site(url: str | None) -> bool:
     return bool(url) and url.startswith(request.host_url)
 
 
-@bp.get("/manage/editions/<int:edition_id>/certificates.zip")
+@bp.post("/manage/editions/<int:edition_id>/certificates/zip")
 @login_required
-def zip(edition_id: int):  # noqa: A001  (the endpoint's name: certificates.zip)
+def prepare_zip(edition_id: int):
+    """Ask for the certificates' ZIP: a job prepares it, the list offers it once ready."""
     edition = load_or_404(Edition, edition_id, can.can_manage_edition)
-    archive = zip_certificates(edition_certificates(edition))
-    response = send_file(
-        archive.file,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"{edition.slug}-certificates.zip",
-        max_age=0,
+    back_to(".edition_list", edition_id=edition.id)
+    form = PrepareForm()
+    if not form.validate_on_submit() or form.kind.data != PreparedKind.CERTIFICATES_ZIP:
+        raise DomainError(_("This file cannot be prepared: reload the page and try again."))
+    file, new = request_file(
+        PreparedKind.CERTIFICATES_ZIP,
+        edition.id,
+        parameters={},
+        download_name=zip_name(edition),
+        user_id=current_user.id,
+        again=form.again.data,
     )
-    response.content_length = archive.size
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    db.session.commit()
+    flash(requested_message(file, new), "info")
+    return redirect(url_for(".edition_list", edition_id=edition.id, _anchor="files"))
 
 
 @bp.route("/manage/certificates/<int:certificate_id>/revoke", methods=["GET", "POST"])

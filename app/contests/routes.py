@@ -2,7 +2,7 @@
 
 The public pages (home, archive, an edition's page) are in app/results/routes/public.py."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,7 +16,11 @@ from app.contests.navigation import all_sections
 from app.extensions import db
 from app.formatting import page_ordinal, utc_to_local
 from app.judging.queries import scoring_started
+from app.prepared.models import PreparedFile
+from app.prepared.queries import file_state
+from app.prepared.web import send_prepared
 from app.submissions.queries import answer_counts, application_counts
+from app.web import load_or_404
 
 bp = Blueprint("contests", __name__)
 
@@ -177,3 +181,29 @@ def _add_blank_rows(form: EditionForm) -> None:
     blanks = sum(1 for row in form.criteria if row.form.is_blank)
     for _n in range(NEW_CRITERION_ROWS - blanks):
         form.criteria.append_entry()
+
+
+# --- Files prepared for an edition (the certificates' ZIP, the jury report, exports: app/prepared/) ---------
+
+
+def _prepared_file(edition_id: int, file_id: int) -> PreparedFile:
+    prepared = load_or_404(PreparedFile, file_id, permissions.can_download_prepared_file)
+    if prepared.edition_id != edition_id:
+        abort(404)
+    return prepared
+
+
+@bp.get("/manage/editions/<int:edition_id>/files/<int:file_id>")
+@login_required
+def prepared_file(edition_id: int, file_id: int):
+    return send_prepared(_prepared_file(edition_id, file_id))
+
+
+@bp.get("/manage/editions/<int:edition_id>/files/<int:file_id>/status")
+@login_required
+def prepared_file_status(edition_id: int, file_id: int):
+    """Where a prepared file stands, as JSON, for the page that waits for it (static/js/prepared.js)."""
+    state = file_state(_prepared_file(edition_id, file_id))
+    response = jsonify(status=state.status, size=state.file.size)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,7 +1,7 @@
 """Demo ranking: the 2013 edition's awards already exist (app/demo.py); this checks that its sheets agree.
 
-The jury report is not stored: it is drawn from the sheets and the awards whenever an organiser asks for it
-(GET /manage/editions/<id>/jury-report.pdf), so there is nothing to record here.
+The jury report is not part of the demo: a job draws it from the sheets and the awards whenever an organiser
+asks for it on the ranking page (app/ranking/prepared.py), so there is nothing to record here.
 """
 
 from __future__ import annotations

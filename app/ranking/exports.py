@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from flask_babel import gettext as _
@@ -150,13 +151,23 @@ def _csv_value(value: Cell) -> Cell:
     return neutralise(value)
 
 
+def write_csv(table: Table, out: BinaryIO) -> None:
+    """UTF-8 with a byte order mark, so that spreadsheet programs read diacritics and other scripts; written
+    row by row."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
+    try:
+        writer = csv.writer(text)
+        writer.writerow([_csv_value(cell) for cell in table.header])
+        writer.writerows([_csv_value(cell) for cell in row] for row in table.rows)
+        text.flush()
+    finally:
+        text.detach()  # `out` stays open: its owner closes it
+
+
 def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte order mark, so that spreadsheet programs read diacritics and other scripts."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_csv_value(cell) for cell in table.header])
-    writer.writerows([_csv_value(cell) for cell in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(table, buffer)
+    return buffer.getvalue()
 
 
 def _xlsx_value(value: Cell) -> Cell:

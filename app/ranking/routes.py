@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import permissions as can
 from app.contests.enums import Phase
 from app.contests.models import Edition
-from app.db import utcnow
 from app.extensions import db
-from app.ranking import charts, deliberation, exports, scoring
+from app.i18n import current_language
+from app.prepared.enums import PreparedKind
+from app.prepared.forms import PrepareForm
+from app.prepared.queries import file_states
+from app.prepared.requests import request_file
+from app.prepared.web import requested_message
+from app.ranking import charts, deliberation, prepared, scoring
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.forms import AwardsForm, awards_form
-from app.ranking.scores import all_sheets, load_scores, rank
+from app.ranking.scores import load_scores, rank
 from app.ranking.view import method_label, ranking_view
-from app.web import load_or_404
+from app.web import DomainError, back_to, load_or_404
 
 bp = Blueprint("ranking", __name__)
 
@@ -26,13 +31,6 @@ LEADING_ENTRIES = 10  # rows of the spread chart
 def _chosen_method(edition: Edition) -> str:
     method = request.args.get("method") or edition.aggregation
     return method if method in scoring.METHODS else edition.aggregation
-
-
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- The organiser's ranking --------------------------------------------------------------------------------
@@ -46,6 +44,10 @@ def ranking(edition_id: int):
         flash(_("Unknown method: the edition's own method is shown."), "warning")
     view = ranking_view(load_scores(edition), _chosen_method(edition))
     awards = edition_awards(edition)
+    language = current_language()
+    files = file_states(
+        edition.id, [(kind, prepared.parameters_for(kind, language, view.method)) for kind in prepared.KINDS]
+    )
     leading = max(LEADING_ENTRIES, edition.prizes_count + 3)
     return render_template(
         "ranking/ranking.html",
@@ -64,73 +66,35 @@ def ranking(edition_id: int):
         joint=joint_places(awards),
         phase=edition.phase(),
         Phase=Phase,
+        files=files,
+        file_labels=prepared.LABELS,
     )
 
 
-@bp.get("/manage/editions/<int:edition_id>/ranking.csv")
+@bp.post("/manage/editions/<int:edition_id>/files")
 @login_required
-def ranking_csv(edition_id: int):
+def prepare_file(edition_id: int):
+    """Ask for the jury report or an export: a job prepares it, the ranking page offers it once ready."""
     edition = load_or_404(Edition, edition_id, can.can_view_ranking)
-    view = ranking_view(load_scores(edition), _chosen_method(edition))
-    return _download(exports.to_csv(exports.ranking_table(view)), "text/csv", f"{edition.slug}-ranking.csv")
-
-
-@bp.get("/manage/editions/<int:edition_id>/ranking.xlsx")
-@login_required
-def ranking_xlsx(edition_id: int):
-    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
-    view = ranking_view(load_scores(edition), _chosen_method(edition))
-    content = exports.to_xlsx([exports.ranking_table(view)])
-    return _download(content, exports.XLSX_MIMETYPE, f"{edition.slug}-ranking.xlsx")
-
-
-def _sheets_table(edition: Edition) -> exports.Table:
-    scores = load_scores(edition)
-    return exports.sheets_table(all_sheets(edition, scores.criteria), scores.criteria)
-
-
-@bp.get("/manage/editions/<int:edition_id>/sheets.csv")
-@login_required
-def sheets_csv(edition_id: int):
-    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
-    return _download(exports.to_csv(_sheets_table(edition)), "text/csv", f"{edition.slug}-score-sheets.csv")
-
-
-@bp.get("/manage/editions/<int:edition_id>/sheets.xlsx")
-@login_required
-def sheets_xlsx(edition_id: int):
-    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
-    content = exports.to_xlsx([_sheets_table(edition)])
-    return _download(content, exports.XLSX_MIMETYPE, f"{edition.slug}-score-sheets.xlsx")
-
-
-@bp.get("/manage/editions/<int:edition_id>/jury-report.pdf")
-@login_required
-def jury_report(edition_id: int):
-    edition = load_or_404(Edition, edition_id, can.can_view_ranking)
-    view = ranking_view(load_scores(edition))
-    awards = edition_awards(edition)
-    html = render_template(
-        "ranking/jury_report.html",
-        edition=edition,
-        view=view,
-        methods=scoring.METHODS,
-        method_label=method_label,
-        awards=awards,
-        joint=joint_places(awards),
-        justifications=sorted({a.justification for a in awards if a.justification}),
-        departures=deliberation.departures(
-            view.ranking, deliberation.current_decisions(awards).values(), view.scores.entries
-        )
-        if view.ranking
-        else [],
-        # The report's font has no minus sign (U+2212): negative numbers take the hyphen-minus.
-        juror_chart=charts.juror_chart(view, font_family="Report Serif", minus="-"),
-        signed=lambda value: charts.signed(value, minus="-"),
-        leniency_tone=charts.leniency_tone,
-        generated_at=utcnow(),
+    form = PrepareForm()
+    method = request.form.get("method") or edition.aggregation
+    back_to("ranking.ranking", edition_id=edition.id, method=method if method in scoring.METHODS else None)
+    if not form.validate_on_submit() or form.kind.data not in prepared.KINDS:
+        raise DomainError(_("This file cannot be prepared: reload the page and try again."))
+    if method not in scoring.METHODS:
+        raise DomainError(_("Unknown method: reload the page and try again."))
+    kind = PreparedKind(form.kind.data)
+    file, new = request_file(
+        kind,
+        edition.id,
+        parameters=prepared.parameters_for(kind, current_language(), method),
+        download_name=prepared.download_name(kind, edition, method),
+        user_id=current_user.id,
+        again=form.again.data,
     )
-    return _download(exports.jury_report_pdf(html), "application/pdf", f"{edition.slug}-jury-report.pdf")
+    db.session.commit()
+    flash(requested_message(file, new), "info")
+    return redirect(url_for("ranking.ranking", edition_id=edition.id, method=method, _anchor="files"))
 
 
 # --- Deliberation -------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import zipfile
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -20,6 +21,7 @@ from app.certificates.models import Certificate
 from app.certificates.queries import edition_certificates
 from app.db import utcnow
 from app.extensions import db
+from app.prepared.models import PreparedFile
 from tests.certificates.helpers import (
     build_published,
     certificate_files,
@@ -342,7 +344,7 @@ def test_edition_list_shows_every_certificate(client, auth, issued):
         assert f"/certificates/{certificate.verification_code}.pdf" in html
     assert "1st place" in html
     assert "joint 2nd place" in html
-    assert f"/manage/editions/{issued.edition.id}/certificates.zip" in html
+    assert f'action="/manage/editions/{issued.edition.id}/certificates/zip"' in html
     assert "Reissue the certificates" in html
     assert "3 certificates issued." in html
 
@@ -373,18 +375,20 @@ def test_edition_list_before_publication_explains(client, auth, make, db):
     assert 'name="language"' not in html
 
 
-@pytest.mark.parametrize("path", ["certificates", "certificates.zip"])
-def test_edition_pages_refused_to_applicants_and_jurors(client, auth, make, issued, path):
+def test_edition_pages_refused_to_applicants_and_jurors(client, auth, make, issued):
     for email in (issued.users["obrnice"].email, make.juror().email):
         auth.login(email)
+        token = auth.csrf("/account")
 
-        assert client.get(f"/manage/editions/{issued.edition.id}/{path}").status_code == 403
+        assert client.get(f"/manage/editions/{issued.edition.id}/certificates").status_code == 403
+        zip_url = f"/manage/editions/{issued.edition.id}/certificates/zip"
+        assert client.post(zip_url, data={"csrf_token": token, "kind": "certificates_zip"}).status_code == 403
         auth.logout()
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 0
 
 
-@pytest.mark.parametrize("path", ["certificates", "certificates.zip"])
-def test_edition_pages_anonymous_sent_to_login(client, issued, path):
-    response = client.get(f"/manage/editions/{issued.edition.id}/{path}")
+def test_edition_pages_anonymous_sent_to_login(client, issued):
+    response = client.get(f"/manage/editions/{issued.edition.id}/certificates")
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
@@ -411,16 +415,42 @@ def test_edition_list_queries_do_not_grow_with_the_certificates(client, auth, ma
 # --- ZIP ----------------------------------------------------------------------------------------------------
 
 
-def test_zip_holds_every_certificate_byte_for_byte(client, auth, issued):
+def prepare_zip(auth, edition, *, follow_redirects: bool = False, **data):
+    url = f"/manage/editions/{edition.id}/certificates/zip"
+    form_url = f"/manage/editions/{edition.id}/certificates"
+    data = {"kind": "certificates_zip", **data}
+    return auth.post(url, data, form_url=form_url, follow_redirects=follow_redirects)
+
+
+def latest_zip() -> PreparedFile:
+    return db.session.scalars(select(PreparedFile).order_by(PreparedFile.id.desc())).first()
+
+
+def download_zip(client, edition):
+    prepared = latest_zip()
+    return client.get(f"/manage/editions/{edition.id}/files/{prepared.id}", buffered=True)
+
+
+def test_zip_asked_once_is_prepared_and_holds_every_certificate_byte_for_byte(client, auth, issued):
     auth.login(issued.organiser.email)
 
-    with client.get(f"/manage/editions/{issued.edition.id}/certificates.zip") as response:
-        data = response.data
+    asked = prepare_zip(auth, issued.edition)
+    page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    response = download_zip(client, issued.edition)
 
+    assert asked.status_code == 302
+    assert "Download: Certificates (ZIP)" in page
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert f"{issued.edition.slug}-certificates.zip" in response.headers["Content-Disposition"]
-    assert int(response.headers["Content-Length"]) == len(data)
+    assert "private" in response.headers["Cache-Control"]
+    data = response.data
+    prepared = latest_zip()
+    assert (prepared.status, prepared.size, prepared.sha256) == (
+        "ready",
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
     archive = zipfile.ZipFile(io.BytesIO(data))
     year = issued.edition.year
     expected = {
@@ -435,6 +465,33 @@ def test_zip_holds_every_certificate_byte_for_byte(client, auth, issued):
     assert sorted(sums) == sorted(f"{c.sha256}  {name}" for name, c in expected.items())
 
 
+def test_zip_asked_twice_is_made_once(client, auth, issued, db):
+    auth.login(issued.organiser.email)
+
+    prepare_zip(auth, issued.edition)
+    second = prepare_zip(auth, issued.edition, follow_redirects=True)
+
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 1
+    assert "nothing has changed since it was prepared" in second.get_data(as_text=True)
+
+
+def test_zip_prepared_again_on_request_or_once_a_certificate_changed(client, auth, issued, db):
+    auth.login(issued.organiser.email)
+    prepare_zip(auth, issued.edition)
+    prepare_zip(auth, issued.edition, again="y")
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 2
+
+    revoke_certificate(issued.certificate_of("kocaeli"))
+    db.session.commit()
+    page = client.get(f"/manage/editions/{issued.edition.id}/certificates").get_data(as_text=True)
+    prepare_zip(auth, issued.edition)
+
+    assert "the data has changed since it was prepared" in page
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 3
+    names = zipfile.ZipFile(io.BytesIO(download_zip(client, issued.edition).data)).namelist()
+    assert f"Dosta-{issued.edition.year}-joint-2nd-place-Kocaeli.pdf" not in names
+
+
 def test_zip_leaves_out_revoked_and_altered_files_and_says_so(client, auth, issued, db):
     revoke_certificate(issued.certificate_of("kocaeli"))
     db.session.commit()
@@ -442,13 +499,60 @@ def test_zip_leaves_out_revoked_and_altered_files_and_says_so(client, auth, issu
     path_of(altered.file_name).write_bytes(b"%PDF-1.7 forged")
     auth.login(issued.organiser.email)
 
-    with client.get(f"/manage/editions/{issued.edition.id}/certificates.zip") as response:
-        archive = zipfile.ZipFile(io.BytesIO(response.data))
+    prepare_zip(auth, issued.edition)
+    archive = zipfile.ZipFile(io.BytesIO(download_zip(client, issued.edition).data))
 
     assert sorted(archive.namelist()) == sorted(
         [f"Dosta-{issued.edition.year}-1st-place-Obrnice.pdf", "SHA256SUMS", "PROBLEMS.txt"]
     )
     assert f"Ηράκλειο ({altered.verification_code}): file altered" in archive.read("PROBLEMS.txt").decode()
+
+
+def test_zip_that_fails_says_why_and_can_be_tried_again(client, auth, issued, db, app, monkeypatch):
+    auth.login(issued.organiser.email)
+
+    def broken(certificates, out, prefix="Dosta"):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("app.certificates.prepared.write_archive", broken)
+    prepare_zip(auth, issued.edition)
+    page = client.get(f"/manage/editions/{issued.edition.id}/certificates").get_data(as_text=True)
+    failed = latest_zip()
+    refused = download_zip(client, issued.edition)
+    monkeypatch.undo()
+    prepare_zip(auth, issued.edition)
+
+    assert (failed.status, failed.failure) == ("failed", "OSError: No space left on device")
+    assert "could not be prepared: OSError: No space left on device" in page
+    assert "Try again: Certificates (ZIP)" in page
+    assert refused.status_code == 302
+    assert latest_zip().status == "ready"
+    assert [p.name for p in (Path(app.config["EXPORT_FOLDER"])).iterdir()] == [latest_zip().file_name]
+
+
+def test_zip_of_another_edition_or_unknown_is_not_found(client, auth, issued, make, db):
+    other = make.edition(phase="published")
+    db.session.commit()
+    auth.login(issued.organiser.email)
+    prepare_zip(auth, issued.edition)
+    prepared = latest_zip()
+
+    assert client.get(f"/manage/editions/{other.id}/files/{prepared.id}").status_code == 404
+    assert client.get(f"/manage/editions/{issued.edition.id}/files/{prepared.id + 1}").status_code == 404
+    assert client.get(f"/manage/editions/{issued.edition.id}/files/99999999999").status_code == 404
+    assert client.get(f"/manage/editions/{issued.edition.id}/files/{prepared.id}/status").json == {
+        "status": "ready",
+        "size": prepared.size,
+    }
+
+
+def test_zip_with_a_forged_kind_changes_nothing(client, auth, issued, db):
+    auth.login(issued.organiser.email)
+
+    response = prepare_zip(auth, issued.edition, kind="jury_report")
+
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 0
 
 
 # --- Issue and reissue --------------------------------------------------------------------------------------

