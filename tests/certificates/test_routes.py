@@ -731,12 +731,12 @@ def test_every_certificates_route_is_known(app):
         ("certificates.download", "/certificates/<code>.pdf"),
         ("certificates.edition_list", "/manage/editions/<int:edition_id>/certificates"),
         ("certificates.issue", "/manage/editions/<int:edition_id>/certificates"),
+        ("certificates.prepare_zip", "/manage/editions/<int:edition_id>/certificates/zip"),
         ("certificates.progress", "/manage/editions/<int:edition_id>/certificates/progress"),
         ("certificates.retry", "/manage/editions/<int:edition_id>/certificates/retry"),
         ("certificates.revoke", "/manage/certificates/<int:certificate_id>/revoke"),
         ("certificates.verify", "/verify/<code>"),
         ("certificates.verify_form", "/verify"),
-        ("certificates.zip", "/manage/editions/<int:edition_id>/certificates.zip"),
     ]
 
 

@@ -6,6 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.judging.models import Assignment, CriterionScore, ScoreSheet
+from app.prepared.enums import PreparedKind
+from app.prepared.requests import request_file
 from app.ranking.models import Award
 
 COMMENT = "PLANTED-COMMENT-Q7X2"
@@ -40,7 +42,20 @@ def planted(small, db):
     return small, three_on_a, sheet, award
 
 
-def candidate_values(small, three_on_a, sheet, award, db) -> dict[str, list]:
+def prepare_files(small, app, db) -> list[int]:
+    """The score sheets (CSV) and the jury report prepared for the organisers (made at once: JOBS_EAGER)."""
+    ids = []
+    with app.test_request_context():
+        for kind, name in ((PreparedKind.SHEETS_CSV, "sheets.csv"), (PreparedKind.JURY_REPORT, "report.pdf")):
+            prepared, _new = request_file(
+                kind, small.edition.id, parameters={"language": "en"}, download_name=name, user_id=None
+            )
+            ids.append(prepared.id)
+    db.session.commit()
+    return ids
+
+
+def candidate_values(small, three_on_a, sheet, award, db, file_ids=()) -> dict[str, list]:
     """Real ids for the URL arguments of every route; the planted objects first."""
     assignments = db.session.scalars(
         select(Assignment.id).where(Assignment.application_id == small.id_of("A")).order_by(Assignment.id)
@@ -67,6 +82,7 @@ def candidate_values(small, three_on_a, sheet, award, db) -> dict[str, list]:
         "criterion_id": [c.id for c in edition.criteria][:1],
         "reference": [entry.reference],
         "year": [edition.year],
+        "file_id": list(file_ids),
         # Anything else: each of the ids above, or the edition's slug for a text argument.
         "*int": sorted({edition.id, entry.id, three_on_a.id, sheet.id, award.id, small.jurors["three"].id}),
         "*str": [edition.slug, entry.reference],
@@ -106,7 +122,9 @@ def test_organiser_sees_what_is_planted(client, auth, planted, app, db):
     small = planted[0]
     auth.login(small.organiser.email)
 
-    sheets = client.get(f"/manage/editions/{small.edition.id}/sheets.csv").get_data(as_text=True)
+    sheets_id, report_id = prepare_files(small, app, db)
+    sheets = client.get(f"/manage/editions/{small.edition.id}/files/{sheets_id}", buffered=True).get_data()
+    sheets = sheets.decode("utf-8-sig")
     awards = client.get(f"/manage/editions/{small.edition.id}/awards").get_data(as_text=True)
 
     assert COMMENT in sheets and OVERALL in sheets
@@ -115,8 +133,10 @@ def test_organiser_sees_what_is_planted(client, auth, planted, app, db):
 
 def test_nothing_confidential_reaches_anonymous_applicant_or_juror(client, auth, planted, app, db):
     small, three_on_a, sheet, award = planted
-    urls = get_urls(app, candidate_values(small, three_on_a, sheet, award, db))
+    file_ids = prepare_files(small, app, db)
+    urls = get_urls(app, candidate_values(small, three_on_a, sheet, award, db, file_ids))
     assert any("/ranking" in url for url in urls) and any("/api/editions" in url for url in urls)
+    assert any(f"/files/{file_ids[0]}" in url for url in urls)
     secrets = (COMMENT, OVERALL, *DECISIONS)
 
     found = {"anonymous": leaks(client, urls, secrets)}
