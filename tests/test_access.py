@@ -110,6 +110,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.issue": ORGANISERS,
     "certificates.zip": ORGANISERS,
     "certificates.revoke": ORGANISERS,
+    "certificates.design": ORGANISERS,
+    "certificates.design_preview": ORGANISERS,
 }
 
 

@@ -4,6 +4,7 @@ certificates, and reading the PDFs and the files stored."""
 from __future__ import annotations
 
 import io
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -73,10 +74,16 @@ def structure_elements(reader: PdfReader) -> list:
     return found
 
 
-def image_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 60), colour=(18, 48, 95)) -> bytes:
-    """A real small image made with Pillow: "PNG" or "JPEG"."""
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 60), noise: bool = False) -> bytes:
+    """A real small image made with Pillow: "PNG" or "JPEG", of one colour or of random pixels."""
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, kind)
+    width, height = size
+    image = (
+        Image.frombytes("RGB", size, random.Random(width * height).randbytes(width * height * 3))
+        if noise
+        else Image.new("RGB", size, (18, 48, 95))
+    )
+    image.save(buffer, kind)
     return buffer.getvalue()
 
 
