@@ -156,20 +156,23 @@ def _page(content: CertificateContent) -> tuple[str, dict[str, Picture]]:
 
     signatures = (*content.signatures, *[None] * (len(content.signatories) - len(content.signatures)))
     accent = content.accent_colour or DEFAULT_ACCENT
-    verification_url = content.verification_url
+    url = content.verification_url
+    # segno's SVG, its <title> escaped by segno; the URL is the site's address and a hex code.
+    qr = Markup(qr_svg(url, accent, QR_TEXT[language].format(url=url)))  # noqa: S704
     html = _environment.get_template(TEMPLATE_NAME).render(
         content=content,
         lang=language,
         texts=wording(content),
         information=metadata(content),
         prize_name=prize_name(content, language),
-        colours={"accent": accent, "soft": soft_colour(accent)},
+        # The edition's colour, if it chose one; else certificate.css's own.
+        colours={"accent": accent, "soft": soft_colour(accent)} if content.accent_colour else None,
         logo=shown(content.logo, logo_text(content, language)),
         signatories=[
             _Signatory(name, title, shown(picture, SIGNATURE_TEXT[language].format(name=name or title)))
             for (name, title), picture in zip(content.signatories, signatures, strict=True)
         ],
-        qr_svg=Markup(qr_svg(verification_url, accent, QR_TEXT[language].format(url=verification_url))),  # noqa: S704  (segno's SVG, its title escaped by segno)
+        qr_svg=qr,
         name_size=size_step(content.organisation_name, NAME_LIMITS),
         title_size=size_step(content.project_title, TITLE_LIMITS),
     )

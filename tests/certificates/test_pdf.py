@@ -330,6 +330,7 @@ def test_render_certificate_design_wording_and_accent_colour():
     text = words_of(render_certificate(content))
 
     assert "--accent: #7a1f3d;" in html
+    assert "--accent:" not in certificate_html(make_content())  # without a colour, certificate.css's own
     assert 'stroke="#7a1f3d"' in html  # the QR code
     assert "CITY OF STRASBOURG" in text
     assert "VILLE DE STRASBOURG" in text

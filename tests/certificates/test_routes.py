@@ -623,6 +623,8 @@ def test_every_certificates_route_is_known(app):
     )
 
     assert rules == [
+        ("certificates.design", "/manage/editions/<int:edition_id>/certificate-design"),
+        ("certificates.design_preview", "/manage/editions/<int:edition_id>/certificate-design/preview.pdf"),
         ("certificates.download", "/certificates/<code>.pdf"),
         ("certificates.edition_list", "/manage/editions/<int:edition_id>/certificates"),
         ("certificates.issue", "/manage/editions/<int:edition_id>/certificates"),
