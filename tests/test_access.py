@@ -115,6 +115,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "certificates.progress": ORGANISERS,
     "certificates.retry": ORGANISERS,
     "certificates.revoke": ORGANISERS,
+    "certificates.design": ORGANISERS,
+    "certificates.design_preview": ORGANISERS,
 }
 
 

@@ -54,6 +54,7 @@ PURE = (
     "ranking/strip.py",
     "judging/allocation.py",
     "certificates/content.py",
+    "certificates/look.py",
     "ordinals.py",
     "languages.py",
 )

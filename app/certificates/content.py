@@ -1,5 +1,6 @@
 """What a certificate says, from plain data: its wording in English and French, its distinction and place,
-the name to save it as, and its snapshot as stored on the record.
+its look (accent colour, type sizes, pictures), the name to save it as, and its snapshot as stored on the
+record.
 
 Pure: standard library only, no Flask, SQLAlchemy or `app` import. A certificate's kind and language are
 the values of CertificateKind and CertificateLanguage (``app/certificates/enums.py``), passed as those
@@ -9,13 +10,15 @@ StrEnum members or as their strings: both compare equal. Functions that take a c
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
+from app.certificates.look import HEX_COLOUR
 from app.ordinals import ordinal
 
 KINDS = ("award", "participation")  # CertificateKind's values
@@ -34,6 +37,8 @@ DEFAULT_SIGNATORIES = (
     ("", "Chair of the Jury", "Président du jury"),
 )
 FILE_NAME_MAX = 80
+PICTURE_TYPES = ("image/png", "image/jpeg")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 WORDING = {
     "en": {
@@ -116,12 +121,45 @@ WORDING = {
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An image printed on a certificate (a logo, a signature), named by the SHA-256 of its bytes.
+
+    The snapshot records its digest and type only; the bytes travel with the content to be rendered, and
+    must be the ones the digest names. A picture read back from a snapshot has no bytes (``data`` empty).
+    """
+
+    sha256: str
+    media_type: str
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.media_type not in PICTURE_TYPES:
+            raise ValueError(f"not a certificate picture type: {self.media_type!r}")
+        if not SHA256_HEX.fullmatch(self.sha256):
+            raise ValueError("a picture is named by the SHA-256 of its bytes")
+        if self.data and hashlib.sha256(self.data).hexdigest() != self.sha256:
+            raise ValueError("the picture's bytes are not the ones its SHA-256 names")
+
+    @classmethod
+    def of(cls, data: bytes, media_type: str) -> Picture:
+        return cls(hashlib.sha256(data).hexdigest(), media_type, data)
+
+    def record(self) -> dict[str, str]:
+        return {"sha256": self.sha256, "media_type": self.media_type}
+
+
+@dataclass(frozen=True)
 class CertificateContent:
     """Everything a certificate says; prize and edition names are printed as given.
 
     The edition's name and the ceremony's place are given in English and in French (`_fr`), each falling
     back to the other language where the edition has no text in it. Snapshots from before French texts
     have no `_fr` values: their certificates print the English in both languages, as they did.
+
+    The edition's certificate design adds the rest, each optional ("" or empty: today's design): the prize's
+    French name and the awarding body in either language (an English text stands for a missing French
+    one), the accent colour, a logo with its text alternative, and a signature picture per signatory (in
+    the order of ``signatories``, None where there is none).
     """
 
     kind: str
@@ -146,6 +184,14 @@ class CertificateContent:
     issued_at: datetime
     edition_name_fr: str = ""
     ceremony_place_fr: str = ""
+    prize_name_fr: str = ""
+    awarding_body: str = ""
+    awarding_body_fr: str = ""
+    accent_colour: str = ""
+    logo: Picture | None = None
+    logo_text: str = ""
+    logo_text_fr: str = ""
+    signatures: tuple[Picture | None, ...] = ()
 
     def __post_init__(self) -> None:
         # Plain strings from here on, whether enum members or texts with their language (app.i18n.LocalText)
@@ -168,10 +214,19 @@ class CertificateContent:
             raise ValueError("a participation certificate has no place and no special mention")
         if self.joint and self.place is None:
             raise ValueError("only a place can be joint")
+        if self.accent_colour and not HEX_COLOUR.fullmatch(self.accent_colour):
+            raise ValueError(f"not a colour as #rrggbb: {self.accent_colour!r}")
+        if len(self.signatures) > len(self.signatories):
+            raise ValueError("a signature picture needs its signatory")
 
     @property
     def languages(self) -> tuple[str, ...]:
         return ("en", "fr") if self.language == "both" else (self.language,)
+
+    @property
+    def pictures(self) -> tuple[Picture, ...]:
+        """The logo and the signatures, as printed."""
+        return tuple(p for p in (self.logo, *self.signatures) if p is not None)
 
 
 def format_date(day: date, language: str) -> str:
@@ -184,7 +239,22 @@ def format_date(day: date, language: str) -> str:
 
 def prize_name(content: CertificateContent, language: str) -> str:
     """The prize's name in one of the certificate's languages (a snapshot records it in English)."""
+    if language == "fr" and content.prize_name_fr:
+        return content.prize_name_fr
     return WORDING[language]["prize_name"] if content.prize_name == PRIZE_NAME else content.prize_name
+
+
+def awarding_body(content: CertificateContent, language: str) -> str:
+    """Who awards the prize, as the design words it (the English standing for a missing French)."""
+    if language == "fr" and content.awarding_body_fr:
+        return content.awarding_body_fr
+    return content.awarding_body or WORDING[language]["awarding_body"]
+
+
+def logo_text(content: CertificateContent, language: str) -> str:
+    """The logo's text alternative, read out by screen readers in place of the picture."""
+    given = (content.logo_text_fr or content.logo_text) if language == "fr" else content.logo_text
+    return given or awarding_body(content, language)
 
 
 def edition_name(content: CertificateContent, language: str) -> str:
@@ -235,7 +305,7 @@ def wording(content: CertificateContent) -> dict[str, list[str]]:
             else "awarded_to"
         )
         for key, text in (
-            ("awarding_body", words["awarding_body"]),
+            ("awarding_body", awarding_body(content, language)),
             ("edition", edition_name(content, language)),
             ("distinction", distinction(content, language)),
             ("given_to", words[given]),
@@ -282,20 +352,35 @@ def signatory_blocks(configured: Iterable[Sequence[str]], language: str) -> tupl
 
 
 def snapshot(content: CertificateContent) -> dict[str, Any]:
-    """What the certificate says, as JSON: dates in ISO 8601, signatories as lists."""
-    values = asdict(content)
+    """What the certificate says, as JSON: dates in ISO 8601, signatories as lists, pictures by their digest
+    and type (their bytes stay with the design)."""
+    values = {item.name: getattr(content, item.name) for item in fields(content)}
     values["ceremony_date"] = content.ceremony_date.isoformat()
     values["issued_at"] = content.issued_at.isoformat()
     values["signatories"] = [list(pair) for pair in content.signatories]
+    values["logo"] = content.logo.record() if content.logo else None
+    values["signatures"] = [picture.record() if picture else None for picture in content.signatures]
     return values
 
 
-def content_of(certificate) -> CertificateContent:
-    """The certificate's snapshot as a CertificateContent again (to word it as the PDF does)."""
+def content_of(certificate, pictures: Mapping[str, bytes] | None = None) -> CertificateContent:
+    """The certificate's snapshot as a CertificateContent again (to word it as the PDF does).
+
+    ``pictures`` gives the bytes of the pictures by SHA-256, to render it again; without them, the pictures
+    have their digests but no bytes. Snapshots from before certificate designs read as today's design.
+    """
     values = dict(certificate.content)
     values["ceremony_date"] = date.fromisoformat(values["ceremony_date"])
     values["issued_at"] = datetime.fromisoformat(values["issued_at"])
     values["signatories"] = tuple(tuple(pair) for pair in values["signatories"])
+
+    def picture(record: Mapping[str, str] | None) -> Picture | None:
+        if not record:
+            return None
+        return Picture(record["sha256"], record["media_type"], (pictures or {}).get(record["sha256"], b""))
+
+    values["logo"] = picture(values.get("logo"))
+    values["signatures"] = tuple(picture(record) for record in values.get("signatures", ()))
     return CertificateContent(**values)
 
 

@@ -21,14 +21,14 @@ from app.audit.services import record
 from app.auth.models import Organisation
 from app.certificates.content import (
     DEFAULT_SIGNATORIES,
-    PRIZE_NAME,
     CertificateContent,
     signatory_blocks,
     snapshot,
 )
+from app.certificates.design import design_of, design_values, designed_signatories
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.jobs import queue_rendering
-from app.certificates.models import Certificate, new_verification_code
+from app.certificates.models import Certificate, CertificateDesign, new_verification_code
 from app.contests.models import Edition
 from app.countries import country_name
 from app.db import utcnow
@@ -48,9 +48,14 @@ def public_url(endpoint: str, **values: Any) -> str:
     return external_url(endpoint, **values)
 
 
-def signatories(language: str) -> tuple[tuple[str, str], ...]:
-    """(name, title) per signature block of CERTIFICATE_SIGNATORIES, in the certificate's language."""
-    configured = current_app.config.get("CERTIFICATE_SIGNATORIES") or DEFAULT_SIGNATORIES
+def signatories(language: str, design: CertificateDesign | None = None) -> tuple[tuple[str, str], ...]:
+    """(name, title) per signature block, in the certificate's language: the edition's design's signatories,
+    or without any, CERTIFICATE_SIGNATORIES."""
+    configured = (
+        designed_signatories(design)
+        or current_app.config.get("CERTIFICATE_SIGNATORIES")
+        or DEFAULT_SIGNATORIES
+    )
     return signatory_blocks(configured, language)
 
 
@@ -186,10 +191,10 @@ def _content(
 ) -> CertificateContent:
     organisation = item.organisation
     code = certificate.verification_code
+    design = design_of(edition)
     return CertificateContent(
         kind=item.kind,
         language=language,
-        prize_name=PRIZE_NAME,
         edition_name=text_in(edition, "name", "en"),
         edition_name_fr=text_in(edition, "name", "fr"),
         edition_year=edition.year,
@@ -205,11 +210,12 @@ def _content(
         ceremony_date=_ceremony_date(edition),
         ceremony_place=text_in(edition, "ceremony_place", "en") or "Strasbourg",
         ceremony_place_fr=text_in(edition, "ceremony_place", "fr") or "Strasbourg",
-        signatories=signatories(language),
+        signatories=signatories(language, design),
         verification_code=code,
         verification_url=public_url("certificates.verify", code=code),
         # Printed as a date: the day in Strasbourg, not in UTC.
         issued_at=certificate.issued_at.astimezone(display_zone()),
+        **design_values(design),  # the prize's name, the accent colour, the logo, the signatures
     )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 
 from app import jobs
 from app.certificates.content import content_of
+from app.certificates.design import pictures_by_digest
 from app.certificates.enums import CertificateStatus
 from app.certificates.files import path_of, remove_stale_files, stage_file
 from app.certificates.models import Certificate
@@ -65,7 +66,7 @@ def render_certificate(certificate_id: int) -> None:
     try:
         final = path_of(certificate.file_name)
         remove_stale_files(final)  # left by a worker that died while writing this one
-        pdf = render_pdf(content_of(certificate))
+        pdf = render_pdf(_with_pictures(certificate))
         stage_file(final, pdf)
         certificate.sha256 = sha256_hex(pdf)
         certificate.status = CertificateStatus.ISSUED
@@ -77,6 +78,14 @@ def render_certificate(certificate_id: int) -> None:
         db.session.rollback()  # the staged file, if any, is removed
         log.exception("certificate %s could not be rendered", certificate_id)
         _fail(db.session.get(Certificate, certificate_id), f"{type(error).__name__}: {error}")
+
+
+def _with_pictures(certificate: Certificate):
+    """The certificate's content from its snapshot, with the bytes of its design's pictures."""
+    content = content_of(certificate)
+    if not content.pictures:
+        return content
+    return content_of(certificate, pictures_by_digest(picture.sha256 for picture in content.pictures))
 
 
 def _fail(certificate: Certificate, reason: str) -> None:

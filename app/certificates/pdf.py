@@ -1,62 +1,82 @@
-"""Award and participation certificates as print-ready PDF files, independent of the database.
+"""Award and participation certificates as print-ready, accessible PDF files, independent of the database.
 
-The certificate is an HTML page (``templates/certificates/certificate.html``) laid out by WeasyPrint with
-the fonts shipped in ``assets/fonts``. WeasyPrint may only read files from ``assets``: anything else a
-page could point at (http, https, other files, attachments) is refused by :class:`AssetFetcher`. What the
-page says comes from ``content.py``; ``stamp.py`` and ``overlay.py`` make a batch of them fast.
+Each certificate is its own WeasyPrint document: the HTML page ``templates/certificates/certificate.html``
+styled by ``assets/certificate.css``, with the fonts shipped in ``assets/fonts`` embedded, written as a
+tagged PDF/UA-1 file (its language, its title, the text alternative of every picture: the QR code, the
+logo, the signatures). What the page says comes from ``content.py``, how long texts are sized from
+``look.py``.
+
+WeasyPrint may read only the files under ``assets`` and the certificate's own pictures, which come as
+``data:`` URLs built here from the bytes their SHA-256 names: anything else a page could point at (http,
+https, other files, other data, attachments) is refused by :class:`AssetFetcher`.
+
+The same content gives the same bytes: the PDF's dates are the certificate's issue time and its file
+identifier is the verification code. (WeasyPrint subsets the fonts with HarfBuzz; without the system's
+HarfBuzz-Subset library it falls back to fontTools, which writes the current time into each font subset
+unless ``SOURCE_DATE_EPOCH`` is set.)
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jinja2
 import segno
-import weasyprint
-from weasyprint import HTML, Document
-from weasyprint.pdf.metadata import DocumentMetadata
+from markupsafe import Markup
+from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from app.certificates import overlay, stamp
 from app.certificates.content import (
-    WORDING,
     CertificateContent,
+    Picture,
+    awarding_body,
     distinction,
     edition_name,
+    logo_text,
     prize_name,
     wording,
 )
-from app.certificates.typeset import Drawing
+from app.certificates.look import DEFAULT_ACCENT, NAME_LIMITS, TITLE_LIMITS, size_step, soft_colour
 
 ASSETS_DIR = (Path(__file__).parent / "assets").resolve()
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "certificates/certificate.html"
 # The kinds of file a certificate may load from ASSETS_DIR; WeasyPrint checks a stylesheet's type.
 ASSET_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".ttf": "font/ttf"}
+PDF_VARIANT = "pdf/ua-1"
+# What a signature's text alternative says, in the certificate's language.
+SIGNATURE_TEXT = {"en": "Signature of {name}", "fr": "Signature de {name}"}
+QR_TEXT = {"en": "QR code: {url}", "fr": "Code QR\u00a0: {url}"}
 
 
 class AssetRefused(ValueError):
-    """A certificate tried to load something that is not one of its own assets."""
+    """A certificate tried to load something that is not one of its own assets or pictures."""
 
 
 class AssetFetcher(URLFetcher):
-    """Lets WeasyPrint read the files under ``assets``, and nothing else.
+    """Lets WeasyPrint read the files under ``assets`` and the given pictures, and nothing else.
 
-    Raising makes WeasyPrint skip the resource (it logs an error), so a refused image, stylesheet or
-    attachment is simply absent from the PDF.
+    ``pictures`` maps the ``data:`` URLs the template was given to the pictures they carry: only those
+    exact URLs are served, from the checked bytes, never decoded from the URL. Raising makes WeasyPrint
+    skip the resource (it logs an error), so a refused image, stylesheet or attachment is simply absent.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, pictures: dict[str, Picture] | None = None) -> None:
         super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        self.pictures = dict(pictures or {})
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if (picture := self.pictures.get(url)) is not None:
+            return URLFetcherResponse(url, picture.data, {"Content-Type": picture.media_type})
         parts = urlsplit(url)
         if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost") or parts.query:
-            raise AssetRefused(f"not a certificate asset: {url}")
+            raise AssetRefused(f"not a certificate asset: {url[:100]}")
         path = asset_path(unquote(parts.path))
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": ASSET_TYPES[path.suffix]})
 
@@ -73,12 +93,31 @@ def asset_path(path: str) -> Path:
     return candidate
 
 
-def _size_class(text: str, limits: Sequence[int]) -> str:
-    return f"s{overlay.size_step(text, limits)}"
+def picture_url(picture: Picture) -> str:
+    """The ``data:`` URL of a picture's bytes, which must be there and be the ones its digest names."""
+    if not picture.data or hashlib.sha256(picture.data).hexdigest() != picture.sha256:
+        raise ValueError(f"the bytes of picture {picture.sha256} are missing")
+    return f"data:{picture.media_type};base64,{base64.b64encode(picture.data).decode('ascii')}"
 
 
-def qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(dark="#12305f", border=0, omitsize=True)
+@dataclass(frozen=True)
+class _Shown:
+    """A picture on the page: its URL and its text alternative."""
+
+    url: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Signatory:
+    name: str
+    title: str
+    picture: _Shown | None
+
+
+def qr_svg(url: str, colour: str = DEFAULT_ACCENT, title: str = "") -> str:
+    """The QR code of the verification URL as inline SVG; its <title> is its text alternative."""
+    return segno.make(url, error="m").svg_inline(dark=colour, border=0, omitsize=True, title=title or None)
 
 
 _environment = jinja2.Environment(
@@ -90,120 +129,82 @@ _environment = jinja2.Environment(
 )
 
 
-def certificate_html(contents: Sequence[CertificateContent], fixed_only: bool = False) -> str:
-    """One HTML document with one page per certificate, in order.
-
-    With ``fixed_only``, each page holds only what a batch shares (frame, header, signatures): the fixed
-    layer of ``stamp.py``.
-    """
-    sheets = [
-        {
-            "content": content,
-            "texts": wording(content),
-            "prize_name": prize_name(content, content.languages[0]),
-            "qr_svg": "" if fixed_only else qr_svg(content.verification_url),
-            "name_size": _size_class(content.organisation_name, overlay.NAME_LIMITS),
-            "title_size": _size_class(content.project_title, overlay.TITLE_LIMITS),
-        }
-        for content in contents
-    ]
-    return _environment.get_template(TEMPLATE_NAME).render(
-        sheets=sheets, lang=contents[0].languages[0], fixed_only=fixed_only
-    )
-
-
 def metadata(content: CertificateContent) -> dict[str, str]:
     """The PDF's document information: what it is, who awards it, when it was issued."""
     language = content.languages[0]
-    issued = content.issued_at.astimezone(UTC)
     return {
-        "Title": " \u2013 ".join(
+        "title": " \u2013 ".join(
             (distinction(content, language), content.organisation_name, edition_name(content, language))
         ),
-        "Author": WORDING[language]["awarding_body"],
-        "Subject": f"{prize_name(content, language)} \u00b7 {content.reference}",
-        "Creator": "prizejury",
-        "Producer": f"prizejury, WeasyPrint {weasyprint.__version__}, HarfBuzz",
-        "CreationDate": issued.strftime("D:%Y%m%d%H%M%S+00'00"),
+        "author": awarding_body(content, language),
+        "subject": f"{prize_name(content, language)} \u00b7 {content.reference}",
+        "created": content.issued_at.astimezone(UTC).isoformat(timespec="seconds"),
     }
 
 
-def _check(document: Document, contents: Sequence[CertificateContent]) -> Document:
-    """Check that page i holds certificate i."""
-    if len(document.pages) != len(contents):
-        raise RuntimeError(f"{len(contents)} certificates were laid out on {len(document.pages)} pages")
-    for number, (page, content) in enumerate(zip(document.pages, contents, strict=True), start=1):
-        if f"certificate-{content.verification_code}" not in page.anchors:
-            raise RuntimeError(f"page {number} does not hold certificate {content.reference}")
-    return document
+def _page(content: CertificateContent) -> tuple[str, dict[str, Picture]]:
+    """The certificate's HTML, and the pictures its data: URLs stand for."""
+    language = content.languages[0]
+    pictures: dict[str, Picture] = {}
 
+    def shown(picture: Picture | None, text: str) -> _Shown | None:
+        if picture is None:
+            return None
+        url = picture_url(picture)
+        pictures[url] = picture
+        return _Shown(url, text)
 
-def _weasyprint_pdfs(
-    contents: Sequence[CertificateContent], fixed_only: bool, base_url: str | None = None
-) -> list[bytes]:
-    """Lay the certificates out as one WeasyPrint document and write one PDF per page."""
-    html = HTML(
-        string=certificate_html(contents, fixed_only=fixed_only),
-        base_url=base_url or ASSETS_DIR.as_uri() + "/",
-        url_fetcher=AssetFetcher(),
+    signatures = (*content.signatures, *[None] * (len(content.signatories) - len(content.signatures)))
+    accent = content.accent_colour or DEFAULT_ACCENT
+    url = content.verification_url
+    # segno's SVG, its <title> escaped by segno; the URL is the site's address and a hex code.
+    qr = Markup(qr_svg(url, accent, QR_TEXT[language].format(url=url)))  # noqa: S704
+    html = _environment.get_template(TEMPLATE_NAME).render(
+        content=content,
+        lang=language,
+        texts=wording(content),
+        information=metadata(content),
+        prize_name=prize_name(content, language),
+        # The edition's colour, if it chose one; else certificate.css's own.
+        colours={"accent": accent, "soft": soft_colour(accent)} if content.accent_colour else None,
+        logo=shown(content.logo, logo_text(content, language)),
+        signatories=[
+            _Signatory(name, title, shown(picture, SIGNATURE_TEXT[language].format(name=name or title)))
+            for (name, title), picture in zip(content.signatories, signatures, strict=True)
+        ],
+        qr_svg=qr,
+        name_size=size_step(content.organisation_name, NAME_LIMITS),
+        title_size=size_step(content.project_title, TITLE_LIMITS),
     )
-    document = _check(html.render(), contents)
-    pdfs = []
-    for page, content in zip(document.pages, contents, strict=True):
-        single = document.copy([page])
-        information = metadata(content)
-        single.metadata = DocumentMetadata(
-            title=information["Title"],
-            authors=[information["Author"]],
-            description=information["Subject"],
-            created=content.issued_at.isoformat(timespec="seconds"),
-            lang=content.languages[0],
-        )
-        pdfs.append(single.write_pdf())
-    return pdfs
+    return html, pictures
 
 
-def render_reference(content: CertificateContent, base_url: str | None = None) -> bytes:
-    """The whole certificate laid out by WeasyPrint from the template, as its own document.
+def certificate_html(content: CertificateContent) -> str:
+    """The certificate as the HTML page WeasyPrint lays out."""
+    return _page(content)[0]
 
-    This is the design ``render_certificates`` reproduces and is tested against, and what it falls back
-    to for a text the shipped fonts cannot show. ``base_url`` is where the template's relative links
-    resolve (the assets folder by default); whatever it is, only files inside ``ASSETS_DIR`` are read.
+
+def render_certificate(content: CertificateContent, base_url: str | None = None) -> bytes:
+    """One certificate as a standalone one-page tagged PDF/UA-1 file with its fonts embedded.
+
+    ``base_url`` is where the template's relative links resolve (the assets folder by default); whatever
+    it is, only files inside ``ASSETS_DIR`` are read. A picture of the content without its bytes (read
+    back from a snapshot) is refused with a ValueError: a certificate is never printed without it.
     """
-    return _weasyprint_pdfs([content], fixed_only=False, base_url=base_url)[0]
-
-
-_fixed_layers = stamp.FixedLayers(lambda contents: _weasyprint_pdfs(contents, fixed_only=True))
+    html, pictures = _page(content)
+    document = HTML(
+        string=html, base_url=base_url or ASSETS_DIR.as_uri() + "/", url_fetcher=AssetFetcher(pictures)
+    ).render()
+    if len(document.pages) != 1:
+        raise RuntimeError(
+            f"certificate {content.reference or content.verification_code} takes more than a page"
+        )
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=content.verification_code.encode())
 
 
 def render_certificates(contents: Sequence[CertificateContent]) -> list[bytes]:
-    """Render many certificates and return one standalone PDF per certificate, in order.
-
-    What the certificates of an edition share is laid out by WeasyPrint once per process (``stamp.py``);
-    each certificate then costs a few milliseconds. Each PDF holds only its own page, its own metadata
-    and subsets of the fonts with its own glyphs; the same content gives the same bytes in any batch.
-    """
-    setter = overlay.setter()
-    plans = []
-    for content in contents:
-        text = overlay.Overlay.of(content, wording(content))
-        # A script the shipped fonts lack (Armenian, say): WeasyPrint lays it out, Pango finds a font.
-        plans.append((content, text, setter.covers(text.spans)))
-    layers = iter(_fixed_layers.get([content for content, _, covered in plans if covered]))
-    pdfs = []
-    for content, text, covered in plans:
-        if not covered:
-            pdfs.append(render_reference(content))
-            continue
-        drawing = Drawing(setter.faces, overlay.PAGE_HEIGHT)
-        overlay.draw(text, drawing, setter)
-        pdfs.append(stamp.assemble(next(layers), drawing, metadata(content), content.languages[0]))
-    return pdfs
-
-
-def render_certificate(content: CertificateContent) -> bytes:
-    """One certificate as a standalone one-page PDF with its fonts embedded."""
-    return render_certificates([content])[0]
+    """One PDF per certificate, in order: each is its own document, as ``render_certificate`` makes it."""
+    return [render_certificate(content) for content in contents]
 
 
 def sha256_hex(pdf: bytes) -> str:

@@ -8,6 +8,7 @@ from app.certificates.enums import CertificateKind
 from app.contests.permissions import can_manage_edition
 
 __all__ = [
+    "can_design_certificates",
     "can_download_certificate",
     "can_issue_certificates",
     "can_manage_certificate",
@@ -25,6 +26,11 @@ def can_download_certificate(user, certificate) -> bool:
     ):
         return True
     return is_organiser(user) or belongs_to_organisation(user, certificate.organisation_id)
+
+
+def can_design_certificates(user, edition) -> bool:
+    """Organisers set how an edition's certificates look, and preview them, at any time."""
+    return is_organiser(user) and can_manage_edition(user, edition)
 
 
 def can_issue_certificates(user, edition) -> bool:

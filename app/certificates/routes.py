@@ -13,6 +13,8 @@ from flask_login import current_user, login_required
 
 from app import permissions as can
 from app.certificates.content import (
+    DEFAULT_SIGNATORIES,
+    WORDING,
     ceremony_place,
     content_of,
     distinction,
@@ -22,17 +24,22 @@ from app.certificates.content import (
     place_text,
     prize_name,
 )
+from app.certificates.design import design_of, sample_content, save_design
 from app.certificates.enums import CertificateKind, CertificateLanguage
 from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
-from app.certificates.forms import LANGUAGE_LABELS, IssueForm, RetryForm, RevokeForm, VerifyForm
-from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate
+from app.certificates.forms import LANGUAGE_LABELS, DesignForm, IssueForm, RetryForm, RevokeForm, VerifyForm
+from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate, signatories
 from app.certificates.jobs import retry_failed
-from app.certificates.models import Certificate
+from app.certificates.look import DEFAULT_ACCENT
+from app.certificates.models import MAX_SIGNATORIES, Certificate, CertificateDesign
+from app.certificates.pdf import render_certificate
 from app.certificates.prepared import zip_name
 from app.certificates.progress import progress_view
 from app.certificates.queries import certificate_by_code, edition_certificates, issue_counts
 from app.contests.models import Edition
+from app.db import utcnow
 from app.extensions import db, limiter, login_manager
+from app.formatting import display_zone
 from app.i18n import current_language
 from app.prepared.enums import PreparedKind
 from app.prepared.forms import PrepareForm
@@ -292,3 +299,79 @@ def revoke(certificate_id: int):
         return redirect(back)
     status = 400 if form.is_submitted() else 200
     return render_template("certificates/revoke.html", certificate=certificate, form=form, back=back), status
+
+
+# --- The certificate design of an edition -------------------------------------------------------------------
+
+
+def _design_data(design: CertificateDesign | None) -> dict:
+    """The form's values from the saved design (or the default one)."""
+    rows = {s.position: s for s in design.signatories} if design else {}
+    texts = {
+        name: getattr(design, name) if design else ""
+        for name in (
+            "awarding_body_en",
+            "awarding_body_fr",
+            "prize_name_en",
+            "prize_name_fr",
+            "logo_text_en",
+            "logo_text_fr",
+        )
+    }
+    return {
+        **texts,
+        "accent_colour": design.accent_colour if design else DEFAULT_ACCENT,
+        "signatories": [
+            {
+                "name": row.name if row else "",
+                "title_en": row.title_en if row else "",
+                "title_fr": row.title_fr if row else "",
+            }
+            for row in (rows.get(position) for position in range(1, MAX_SIGNATORIES + 1))
+        ],
+    }
+
+
+@bp.route("/manage/editions/<int:edition_id>/certificate-design", methods=["GET", "POST"])
+@login_required
+def design(edition_id: int):
+    edition = load_or_404(Edition, edition_id, can.can_design_certificates)
+    saved = design_of(edition)
+    form = DesignForm(data=_design_data(saved)) if request.method == "GET" else DesignForm()
+    if form.validate_on_submit():
+        changed = save_design(edition, form.values(), actor=current_user)
+        db.session.commit()
+        flash(_("The certificate design is saved.") if changed else _("Nothing changed."), "success")
+        return redirect(url_for(".design", edition_id=edition.id))
+    return render_template(
+        "certificates/design.html",
+        edition=edition,
+        form=form,
+        design=saved,
+        current_signatories={s.position: s for s in saved.signatories} if saved else {},
+        configured=signatories("en"),
+        wording=WORDING,
+        example_titles=DEFAULT_SIGNATORIES[-1][1:],  # the jury's chair, in English and French
+        preview_languages=LANGUAGE_LABELS,
+    ), 400 if form.is_submitted() else 200
+
+
+@bp.get("/manage/editions/<int:edition_id>/certificate-design/preview.pdf")
+@login_required
+def design_preview(edition_id: int):
+    edition = load_or_404(Edition, edition_id, can.can_design_certificates)
+    language = request.args.get("language", "en")
+    if language not in LANGUAGE_LABELS:
+        abort(404)
+    saved = design_of(edition)
+    content = sample_content(
+        edition, language, saved, signatories(language, saved), now=utcnow().astimezone(display_zone())
+    )
+    response = send_file(
+        io.BytesIO(render_certificate(content)),
+        mimetype="application/pdf",
+        download_name=f"{edition.slug}-certificate-preview-{language}.pdf",
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

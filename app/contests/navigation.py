@@ -12,6 +12,7 @@ EDITION_SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         _l("Set-up"),
         (
             ("contests.manage_edit", _l("Edition settings, dates and criteria")),
+            ("certificates.design", _l("Certificate design")),
             ("submissions.organiser_list", _l("Applications")),
         ),
     ),

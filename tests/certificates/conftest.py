@@ -5,6 +5,7 @@ The helpers that build and read them are in tests/certificates/helpers.py.
 
 from __future__ import annotations
 
+import ctypes.util
 import importlib
 
 import pytest
@@ -51,3 +52,15 @@ def issued(published, db):
     issue_certificates(published.edition)
     db.session.commit()
     return published
+
+
+@pytest.fixture
+def reproducible_fonts(monkeypatch):
+    """Font subsets without the time in them.
+
+    WeasyPrint subsets fonts with the system's HarfBuzz-Subset library (README, production); without it, it
+    falls back to fontTools, which stamps each subset with the current time unless SOURCE_DATE_EPOCH
+    (reproducible-builds.org) gives another.
+    """
+    if ctypes.util.find_library("harfbuzz-subset") is None:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1383134400")

@@ -4,11 +4,13 @@ certificates, and reading the PDFs and the files stored."""
 from __future__ import annotations
 
 import io
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from PIL import Image
 from pypdf import PdfReader
 
 from app.auth.models import Organisation, User
@@ -53,6 +55,36 @@ def make_content(**overrides) -> CertificateContent:
 
 def read(pdf_bytes: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf_bytes))
+
+
+def structure_elements(reader: PdfReader) -> list:
+    """Every element of the PDF's structure tree (its tags), depth first."""
+    found = []
+
+    def walk(node) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "get") and "/S" in node:
+            found.append(node)
+            walk(node.get("/K", []))
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
+    return found
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 60), noise: bool = False) -> bytes:
+    """A real small image made with Pillow: "PNG" or "JPEG", of one colour or of random pixels."""
+    buffer = io.BytesIO()
+    width, height = size
+    image = (
+        Image.frombytes("RGB", size, random.Random(width * height).randbytes(width * height * 3))
+        if noise
+        else Image.new("RGB", size, (18, 48, 95))
+    )
+    image.save(buffer, kind)
+    return buffer.getvalue()
 
 
 def text_of(pdf_bytes: bytes) -> str:

@@ -3,11 +3,14 @@ dates, file names."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
 
 from app.certificates.content import (
+    Picture,
+    awarding_body,
     ceremony_place,
     content_of,
     distinction,
@@ -189,3 +192,67 @@ def test_prize_name_in_the_certificate_language():
     )
     # Another prize's name is printed as given.
     assert prize_name(make_content(language="fr", prize_name="Prix Europa"), "fr") == "Prix Europa"
+
+
+# --- The design's part of the content -----------------------------------------------------------------------
+
+DESIGN_KEYS = (
+    "prize_name_fr",
+    "awarding_body",
+    "awarding_body_fr",
+    "accent_colour",
+    "logo",
+    "logo_text",
+    "logo_text_fr",
+    "signatures",
+)
+
+
+def test_snapshot_from_before_certificate_designs_reads_as_the_default_design():
+    stored = snapshot(make_content())
+    for key in DESIGN_KEYS:
+        del stored[key]
+
+    content = content_of(Certificate(content=stored))
+
+    assert content == make_content()
+    assert (content.logo, content.signatures, content.accent_colour) == (None, (), "")
+
+
+def test_snapshot_keeps_the_pictures_digests_and_content_of_gives_their_bytes_back():
+    logo = Picture.of(b"logo bytes", "image/png")
+    signature = Picture.of(b"signature bytes", "image/jpeg")
+    content = make_content(logo=logo, signatures=(None, signature))
+
+    stored = snapshot(content)
+    bare = content_of(Certificate(content=stored))
+    whole = content_of(
+        Certificate(content=stored), {logo.sha256: logo.data, signature.sha256: signature.data}
+    )
+
+    assert stored["logo"] == {"sha256": logo.sha256, "media_type": "image/png"}
+    assert stored["signatures"] == [None, {"sha256": signature.sha256, "media_type": "image/jpeg"}]
+    assert json.dumps(stored)  # plain JSON: no bytes
+    assert (bare.logo.data, bare.signatures[1].data) == (b"", b"")
+    assert (whole.logo.data, whole.signatures[1].data) == (b"logo bytes", b"signature bytes")
+
+
+def test_design_wording_overrides_with_english_standing_for_french():
+    content = make_content(language="both", awarding_body="City of Strasbourg", prize_name="Strasbourg Prize")
+
+    assert wording(content)["awarding_body"] == ["City of Strasbourg", "City of Strasbourg"]
+    assert (prize_name(content, "en"), prize_name(content, "fr")) == ("Strasbourg Prize", "Strasbourg Prize")
+    french = make_content(awarding_body_fr="Ville de Strasbourg", prize_name_fr="Prix de Strasbourg")
+    assert (awarding_body(french, "fr"), prize_name(french, "fr")) == (
+        "Ville de Strasbourg",
+        "Prix de Strasbourg",
+    )
+    assert (
+        awarding_body(french, "en") == "Congress of Local and Regional Authorities of the Council of Europe"
+    )
+
+
+@pytest.mark.parametrize("colour", ["red", "#12305F", "#12305", "12305f0"])
+def test_certificate_content_refuses_an_accent_colour_not_written_as_rrggbb(colour):
+    with pytest.raises(ValueError, match="#rrggbb"):
+        make_content(accent_colour=colour)

@@ -1,6 +1,8 @@
-"""The certificate PDF renderer: wording, layout, fonts, the batch split and what it refuses to load."""
+"""The certificate PDF renderer: wording, layout, fonts, PDF/UA-1 tagging, pictures, determinism and what
+it refuses to load."""
 
 import dataclasses
+import hashlib
 import http.server
 import re
 import subprocess
@@ -14,7 +16,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from app.certificates import pdf
-from app.certificates.content import CertificateContent
+from app.certificates.content import CertificateContent, Picture
 from app.certificates.pdf import (
     ASSETS_DIR,
     AssetFetcher,
@@ -24,7 +26,15 @@ from app.certificates.pdf import (
     render_certificates,
     sha256_hex,
 )
-from tests.certificates.helpers import lines_of, make_content, read, squeezed, text_of
+from tests.certificates.helpers import (
+    image_bytes,
+    lines_of,
+    make_content,
+    read,
+    squeezed,
+    structure_elements,
+    text_of,
+)
 
 NAMES = ("Obrnice", "Ηράκλειο", "Şişli", "Jyväskylä", "Surčin", "Београд")
 SHIPPED_FONTS = {"Certificate-Serif", "Certificate-Serif-Bold", "Certificate-Serif-Italic"}
@@ -216,13 +226,22 @@ def test_render_certificate_metadata_describes_the_certificate():
     assert metadata["/CreationDate"] == "D:20131030120000+00'00"
 
 
-def test_render_certificate_same_content_same_bytes():
+def test_render_certificate_same_content_same_bytes(reproducible_fonts):
+    """Verification rests on the stored file's SHA-256: the same content must give the same file."""
     content = make_content(organisation_name="Şişli")
 
     assert render_certificate(content) == render_certificate(content)
 
 
-def test_render_certificates_batch_gives_each_pdf_its_own_name_only():
+def test_render_certificate_dates_are_the_issue_time_and_identifier_the_code():
+    reader = read(render_certificate(make_content()))
+
+    assert reader.metadata["/CreationDate"] == "D:20131030120000+00'00"
+    assert reader.trailer["/ID"][0] == "q3Zx7mB2rT9kLp0aWc4dYh1e"
+    assert b"xmp:CreateDate>2013-10-30T12:00:00+00:00<" in reader.trailer["/Root"]["/Metadata"].get_data()
+
+
+def test_render_certificates_one_document_each_in_order():
     contents = [
         make_content(
             organisation_name=name, reference=f"DOSTA-2013-{number:03d}", verification_code=f"code{number}"
@@ -238,67 +257,116 @@ def test_render_certificates_batch_gives_each_pdf_its_own_name_only():
         assert len(read(pdf_bytes).pages) == 1
         assert [other for other in NAMES if other in lines] == [name]
         assert f"DOSTA-2013-{number:03d}" in lines
-        assert [font["/BaseFont"] for font in fonts_of(read(pdf_bytes)) if not is_embedded(font)] == []
 
 
-def test_render_certificates_same_content_same_bytes_in_any_batch():
-    """A certificate does not depend on its batch: alone, or with others in another order, same file."""
-    contents = [
-        make_content(organisation_name="Ηράκλειο", verification_code="one"),
-        make_content(organisation_name="Београд", language="both", verification_code="two"),
-        make_content(organisation_name="Jyväskylä", language="fr", place=3, verification_code="three"),
-    ]
-
-    together = render_certificates(contents)
-
-    assert together == [render_certificate(content) for content in reversed(contents)][::-1]
-    assert render_certificates(contents[::-1]) == together[::-1]
-    assert len(set(together)) == 3
-
-
-def test_render_certificates_lays_out_each_fixed_layer_once(monkeypatch):
-    """WeasyPrint lays out what an edition's certificates share once, in one document for the batch."""
-    documents = []
-    original = pdf._weasyprint_pdfs
-
-    def counting(contents, fixed_only, base_url=None):
-        documents.append((len(contents), fixed_only))
-        return original(contents, fixed_only, base_url)
-
-    monkeypatch.setattr(pdf, "_weasyprint_pdfs", counting)
-    pdf._fixed_layers.clear()
-    contents = [
-        make_content(
-            organisation_name=name, language=("en", "fr")[number % 2], verification_code=f"c{number}"
-        )
-        for number, name in enumerate(NAMES)
-    ]
-
-    render_certificates(contents)
-    render_certificates(contents[:2])
-
-    assert documents == [(2, True)]
-
-
-def test_render_certificates_falls_back_to_weasyprint_for_a_script_the_fonts_lack(monkeypatch):
-    """The shipped fonts have no Armenian: that certificate is laid out whole by WeasyPrint and Pango."""
-    references = []
-    original = pdf.render_reference
-    monkeypatch.setattr(
-        pdf, "render_reference", lambda content: references.append(content) or original(content)
-    )
-    armenian = make_content(organisation_name="Երևան", verification_code="armenian")
-    latin = make_content(verification_code="latin")
-
-    pdfs = render_certificates([latin, armenian])
-
-    assert references == [armenian]
-    assert [len(read(pdf_bytes).pages) for pdf_bytes in pdfs] == [1, 1]
-    assert "Obrnice" in lines_of(pdfs[0])
-
-
-def test_render_certificates_empty_batch_empty_list():
+def test_render_certificates_empty_list_empty_list():
     assert render_certificates([]) == []
+
+
+def test_render_certificate_script_the_fonts_lack_falls_back_to_a_system_font():
+    """The shipped fonts have no Armenian: Pango finds a font for it, and the name is still text."""
+    pdf_bytes = render_certificate(make_content(organisation_name="Երևան"))
+
+    assert len(read(pdf_bytes).pages) == 1
+    assert "Երևան" in lines_of(pdf_bytes)
+
+
+# --- PDF/UA-1: tagged, with its language, title and text alternatives ---------------------------------------
+
+
+@pytest.mark.parametrize(("language", "lang"), [("en", "en"), ("fr", "fr"), ("both", "en")])
+def test_render_certificate_is_a_tagged_pdf_ua_document(language, lang):
+    content = make_content(language=language)
+
+    reader = read(render_certificate(content))
+
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert b'pdfuaid:part="1"' in root["/Metadata"].get_data()
+    assert root["/Lang"] == lang
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    assert reader.metadata.title == pdf.metadata(content)["title"]
+    assert {"/H1", "/H2", "/P"} <= {element["/S"] for element in structure_elements(reader)}
+
+
+def test_render_certificate_qr_code_has_its_text_alternative():
+    content = make_content(language="fr")
+
+    figures = [e for e in structure_elements(read(render_certificate(content))) if e["/S"] == "/Figure"]
+
+    assert [figure["/Alt"] for figure in figures] == [f"Code QR\u00a0: {content.verification_url}"]
+
+
+def test_render_certificate_text_names_the_awarding_body_and_the_verification_url():
+    content = make_content()
+
+    text = squeezed(text_of(render_certificate(content)))
+
+    assert squeezed("Congress of Local and Regional Authorities of the Council of Europe".upper()) in text
+    assert squeezed(content.verification_url) in text
+
+
+def test_render_certificate_long_name_takes_a_smaller_size():
+    html = certificate_html(make_content(organisation_name="A" * 80))
+
+    assert 'class="organisation-name s3"' in html
+
+
+# --- The design: accent colour, wording, logo, signatures ---------------------------------------------------
+
+
+def test_render_certificate_design_wording_and_accent_colour():
+    content = make_content(
+        language="both",
+        accent_colour="#7a1f3d",
+        awarding_body="City of Strasbourg",
+        awarding_body_fr="Ville de Strasbourg",
+        prize_name="Strasbourg Prize",
+        prize_name_fr="Prix de Strasbourg",
+    )
+
+    html = certificate_html(content)
+    text = words_of(render_certificate(content))
+
+    assert "--accent: #7a1f3d;" in html
+    assert "--accent:" not in certificate_html(make_content())  # without a colour, certificate.css's own
+    assert 'stroke="#7a1f3d"' in html  # the QR code
+    assert "CITY OF STRASBOURG" in text
+    assert "VILLE DE STRASBOURG" in text
+    assert "Strasbourg Prize" in text
+    assert "CONGRESS OF LOCAL" not in text
+
+
+def test_render_certificate_prints_the_logo_and_signatures_with_their_text():
+    logo = Picture.of(image_bytes("PNG", (300, 120)), "image/png")
+    signature = Picture.of(image_bytes("JPEG", (400, 150)), "image/jpeg")
+    content = make_content(
+        logo=logo, logo_text="Logo of the City of Strasbourg", signatures=(None, signature)
+    )
+
+    reader = read(render_certificate(content))
+
+    figures = {e["/Alt"] for e in structure_elements(reader) if e["/S"] == "/Figure"}
+    assert {"Logo of the City of Strasbourg", "Signature of Demo Chair"} <= figures
+    images = [
+        xobject
+        for xobject in reader.pages[0]["/Resources"]["/XObject"].values()
+        if xobject.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 2
+
+
+def test_render_certificate_refuses_a_picture_without_its_bytes():
+    picture = Picture(hashlib.sha256(b"gone").hexdigest(), "image/png")
+
+    with pytest.raises(ValueError, match="missing"):
+        render_certificate(make_content(logo=picture))
+
+
+def test_picture_refuses_bytes_its_digest_does_not_name():
+    with pytest.raises(ValueError, match="SHA-256"):
+        Picture(hashlib.sha256(b"one").hexdigest(), "image/png", b"another")
 
 
 def test_certificate_html_qr_code_encodes_verification_url(monkeypatch):
@@ -312,17 +380,20 @@ def test_certificate_html_qr_code_encodes_verification_url(monkeypatch):
     monkeypatch.setattr(pdf.segno, "make", spy)
     content = make_content()
 
-    html = certificate_html([content])
+    html = certificate_html(content)
 
     assert given == [((content.verification_url,), {"error": "m"})]
+    title = f"QR code: {content.verification_url}"
     assert (
-        segno.make(content.verification_url, error="m").svg_inline(dark="#12305f", border=0, omitsize=True)
+        segno.make(content.verification_url, error="m").svg_inline(
+            dark="#12305f", border=0, omitsize=True, title=title
+        )
         in html
     )
 
 
 def test_certificate_html_escapes_user_text():
-    html = certificate_html([make_content(organisation_name="<b>Obrnice</b>", project_title='"x" & <y>')])
+    html = certificate_html(make_content(organisation_name="<b>Obrnice</b>", project_title='"x" & <y>'))
 
     assert "&lt;b&gt;Obrnice&lt;/b&gt;" in html
     assert "&#34;x&#34; &amp; &lt;y&gt;" in html
@@ -357,11 +428,7 @@ def loopback_server():
 
 @pytest.fixture
 def fetched(monkeypatch):
-    """Every URL WeasyPrint asks the certificate fetcher for, whether it was served or refused.
-
-    The fixed layers kept from earlier tests are dropped, so that this test's certificates lay theirs out.
-    """
-    pdf._fixed_layers.clear()
+    """Every URL WeasyPrint asks the certificate fetcher for, whether it was served or refused."""
     urls = []
     original = AssetFetcher.fetch
 
@@ -378,6 +445,7 @@ ASSET_URLS = {
     for name in (
         "certificate.css",
         "frame.svg",
+        "divider.svg",
         "fonts/NotoSerif-Regular.ttf",
         "fonts/NotoSerif-Bold.ttf",
         "fonts/NotoSerif-Italic.ttf",
@@ -385,9 +453,9 @@ ASSET_URLS = {
 }
 
 
-# The municipality's name is set by overlay.py and never meets HTML; the prize, the edition and the
-# signatories are laid out by WeasyPrint in the fixed layer. Every one of them must stay harmless text.
-HOSTILE_FIELDS = ("organisation_name", "prize_name", "edition_name", "signatory")
+# What people typed (the municipality's name, the project) and what the organisers wrote (the prize, the
+# edition, the design's wording, the signatories) all reach the HTML page: every one must stay harmless text.
+HOSTILE_FIELDS = ("organisation_name", "prize_name", "edition_name", "awarding_body", "signatory")
 
 
 def hostile(field: str, text: str) -> CertificateContent:
@@ -402,7 +470,7 @@ def test_render_certificate_image_in_user_text_is_text_and_fetches_nothing(loopb
 
     pdf_bytes = render_certificate(hostile(field, text))
 
-    assert squeezed(text) in squeezed(text_of(pdf_bytes))
+    assert squeezed(text).upper() in squeezed(text_of(pdf_bytes)).upper()  # the awarding body in capitals
     assert RecordingHandler.requests == []
     assert set(fetched) == ASSET_URLS
 
@@ -414,7 +482,7 @@ def test_render_certificate_attachment_in_user_text_is_text_and_embeds_nothing(f
     pdf_bytes = render_certificate(hostile(field, text))
 
     reader = read(pdf_bytes)
-    assert squeezed(text) in squeezed(text_of(pdf_bytes))
+    assert squeezed(text).upper() in squeezed(text_of(pdf_bytes)).upper()  # the awarding body in capitals
     assert reader.attachments == {}
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert "root:" not in text_of(pdf_bytes)
@@ -425,7 +493,7 @@ def test_render_certificate_attachment_in_user_text_is_text_and_embeds_nothing(f
 def test_render_certificate_style_import_in_user_text_is_text_and_loads_nothing(fetched, field):
     text = "<style>@import url(file:///etc/passwd)</style>"
 
-    assert squeezed(text) in squeezed(text_of(render_certificate(hostile(field, text))))
+    assert squeezed(text).upper() in squeezed(text_of(render_certificate(hostile(field, text)))).upper()
     assert set(fetched) == ASSET_URLS
 
 
@@ -467,6 +535,7 @@ def test_asset_fetcher_refuses_what_raw_html_points_at(loopback_server):
         ASSETS_DIR.as_uri() + "/fonts/OFL.txt",
         ASSETS_DIR.as_uri() + "/fonts",
         ASSETS_DIR.as_uri() + "/missing.css",
+        "data:image/png;base64,iVBORw0KGgo=",
     ],
 )
 def test_asset_fetcher_refuses_everything_but_assets(url):
@@ -493,6 +562,19 @@ def test_asset_fetcher_serves_stylesheet_with_its_type():
     assert response.read() == (ASSETS_DIR / "certificate.css").read_bytes()
 
 
+def test_asset_fetcher_serves_only_the_pictures_it_was_given():
+    picture = Picture.of(image_bytes("PNG", (20, 20)), "image/png")
+    url = pdf.picture_url(picture)
+    fetcher = AssetFetcher({url: picture})
+
+    response = fetcher.fetch(url)
+
+    assert response.content_type == "image/png"
+    assert response.read() == picture.data
+    with pytest.raises(AssetRefused):
+        fetcher.fetch(url.replace("iVBOR", "iVBOr"))
+
+
 def test_sha256_hex_known_value():
     assert sha256_hex(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -515,10 +597,7 @@ def test_pdf_module_imports_neither_flask_nor_sqlalchemy():
     assert result.stdout.split() == [
         "['app.certificates',",
         "'app.certificates.content',",
-        "'app.certificates.overlay',",
+        "'app.certificates.look',",
         "'app.certificates.pdf',",
-        "'app.certificates.qr',",
-        "'app.certificates.stamp',",
-        "'app.certificates.typeset',",
         "'app.ordinals']",
     ]

@@ -262,9 +262,8 @@ def test_download_serves_the_stored_file_never_a_new_rendering(client, auth, iss
         raise AssertionError("a download must not render the certificate again")
 
     # The template changes after issuing (a new design, a fixed typo): the issued file stays as it was.
-    monkeypatch.setattr(pdf, "certificate_html", lambda contents, fixed_only=False: "<p>a new design</p>")
-    monkeypatch.setattr(pdf, "_weasyprint_pdfs", refuse)
-    monkeypatch.setattr(pdf.stamp, "assemble", refuse)
+    monkeypatch.setattr(pdf, "certificate_html", lambda content: "<p>a new design</p>")
+    monkeypatch.setattr(pdf, "render_certificate", refuse)
     monkeypatch.setattr(jobs, "render_pdf", refuse)
     auth.login(issued.users["obrnice"].email)
 
@@ -728,6 +727,8 @@ def test_every_certificates_route_is_known(app):
     )
 
     assert rules == [
+        ("certificates.design", "/manage/editions/<int:edition_id>/certificate-design"),
+        ("certificates.design_preview", "/manage/editions/<int:edition_id>/certificate-design/preview.pdf"),
         ("certificates.download", "/certificates/<code>.pdf"),
         ("certificates.edition_list", "/manage/editions/<int:edition_id>/certificates"),
         ("certificates.issue", "/manage/editions/<int:edition_id>/certificates"),
