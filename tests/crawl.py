@@ -184,7 +184,9 @@ def _post_forms(client, url: str) -> list[_Form]:
 def _empty_submission(form: _Form) -> dict[str, str]:
     data = dict(form.hidden)
     for kind, name in form.visible:
-        if kind not in ("checkbox", "radio", "select", "file"):
+        if kind == "color":
+            data[name] = "#000000"  # never empty: a browser sends black (HTML's value sanitization)
+        elif kind not in ("checkbox", "radio", "select", "file"):
             data[name] = ""
     if form.submit:
         data[form.submit[0]] = form.submit[1]

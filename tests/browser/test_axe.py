@@ -31,7 +31,7 @@ SEND_EMPTY = """index => {
   for (const el of form.elements) {
     if (el.type === "checkbox" || el.type === "radio") el.checked = false;
     else if (el.tagName === "SELECT") el.selectedIndex = -1;
-    else if (!["hidden", "submit", "button", "file"].includes(el.type)) el.value = "";
+    else if (!["hidden", "submit", "button", "file", "color"].includes(el.type)) el.value = "";
   }
   form.noValidate = true;
   const submit = form.querySelector("[type=submit][name]");
