@@ -82,6 +82,11 @@ def periodic(*, minutes: int = 1) -> Callable:
     return declare
 
 
+def periodic_jobs() -> list[Callable[..., Any]]:
+    """The functions declared with ``@periodic``."""
+    return [declared.fn for declared in _DECLARED.values() if declared.every_minutes is not None]
+
+
 @dataclass
 class Queue:
     """One application's queue: its Huey instance and the task for each declared job."""
@@ -117,9 +122,12 @@ def init_app(app: Flask) -> None:
     for name, declared in _DECLARED.items():
         run = _in_app_context(app, declared.fn)
         if declared.every_minutes is None:
-            task = huey.task(retries=declared.retries, retry_delay=declared.retry_delay, name=name)(run)
+            task = huey.task(
+                retries=declared.retries, retry_delay=declared.retry_delay, name=declared.fn.__qualname__
+            )(run)
         else:
-            task = huey.periodic_task(crontab(minute=f"*/{declared.every_minutes}"), name=name)(run)
+            every = crontab(minute=f"*/{declared.every_minutes}")
+            task = huey.periodic_task(every, name=declared.fn.__qualname__)(run)
         queue.tasks[name] = task
 
     @huey.on_startup()

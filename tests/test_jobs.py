@@ -65,3 +65,12 @@ def test_only_declared_jobs_can_be_queued(app):
 def test_the_worker_refuses_to_run_where_jobs_run_eagerly(app):
     with pytest.raises(RuntimeError, match="JOBS_EAGER"):
         jobs.run_worker(app, workers=1)
+
+
+def test_every_periodic_job_runs_as_a_worker_starts(app):
+    """A starting worker runs each periodic job with at_start=True (jobs.run_worker): each must take it."""
+    periodic = jobs.periodic_jobs()
+    assert len(periodic) >= 4
+
+    for fn in periodic:
+        assert isinstance(fn(True), int), fn

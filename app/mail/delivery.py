@@ -138,12 +138,13 @@ def _text(reply: bytes | str) -> str:
 
 
 @jobs.periodic(minutes=1)
-def resume_emails(now: datetime | None = None) -> int:
+def resume_emails(at_start: bool = False, now: datetime | None = None) -> int:
     """Queue again the messages no job is on its way to; returns how many.
 
     Due: a retry (attempted before: nothing queued it), a message whose worker died while sending (its
     claim older than the lease), and, when the queue is empty, a message never attempted (its job was lost:
-    while jobs still wait, it may be one of them). A message queued twice is sent once (the claim).
+    while jobs still wait, it may be one of them; as a worker starts, ``at_start``, it is queued anyway). A
+    message queued twice is sent once (the claim).
     """
     now = now or utcnow()
     due = (OutgoingEmail.status == EmailStatus.QUEUED) & (OutgoingEmail.next_attempt_at <= now)
@@ -151,7 +152,7 @@ def resume_emails(now: datetime | None = None) -> int:
         due & (OutgoingEmail.attempts > 0),
         (OutgoingEmail.status == EmailStatus.SENDING) & (OutgoingEmail.claimed_at < now - lease()),
     ]
-    if jobs.waiting_count() == 0:
+    if at_start or jobs.waiting_count() == 0:
         lost.append(due)
     ids = list(db.session.scalars(select(OutgoingEmail.id).where(or_(*lost)).order_by(OutgoingEmail.id)))
     for email_id in ids:

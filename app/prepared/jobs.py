@@ -98,15 +98,16 @@ def _fail(prepared: PreparedFile, reason: str) -> None:
 
 
 @jobs.periodic(minutes=1)
-def sweep_prepared_files(now: datetime | None = None) -> int:
+def sweep_prepared_files(at_start: bool = False, now: datetime | None = None) -> int:
     """Queue again the pending files no job is on its way to, and remove the old ones; returns how many
     were queued.
 
-    An unclaimed pending file is lost only when the queue is empty (while jobs wait, it may be one of them).
+    An unclaimed pending file is lost only when the queue is empty (while jobs wait, it may be one of them),
+    or, as a worker starts (``at_start``), may have been taken by a worker that died: it is queued again.
     """
     now = now or utcnow()
     stale = PreparedFile.claimed_at.is_not(None) & (PreparedFile.claimed_at < now - lease())
-    if jobs.waiting_count() == 0:
+    if at_start or jobs.waiting_count() == 0:
         stale = or_(stale, PreparedFile.claimed_at.is_(None))
     ids = list(
         db.session.scalars(
