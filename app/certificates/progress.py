@@ -43,6 +43,8 @@ def progress_view(edition_id: int) -> ProgressView:
 
 def progress_text(progress: Progress) -> str:
     """'Certificates issued: 312 of 1,000.', then what failed or is still being prepared."""
+    if not progress.total:
+        return _("The certificates are being recorded.")
     text = _(
         "Certificates issued: %(issued)s of %(total)s.",
         issued=format_decimal(progress.issued),

@@ -206,7 +206,11 @@ def issue(edition_id: int):
     db.session.commit()
     reissued = sum(1 for c in certificates if c.reissued_at is not None)
     flash(
-        ngettext("%(num)d certificate issued", "%(num)d certificates issued", len(certificates))
+        ngettext(
+            "%(num)d certificate recorded: its file is being made",
+            "%(num)d certificates recorded: their files are being made",
+            len(certificates),
+        )
         + (" " + _("(%(n)d of them reissued under their code).", n=reissued) if reissued else "."),
         "success",
     )
@@ -349,7 +353,8 @@ def design(edition_id: int):
         form=form,
         design=saved,
         current_signatories={s.position: s for s in saved.signatories} if saved else {},
-        configured=signatories("en"),
+        configured=signatories("fr" if current_language() == "fr" else "en"),
+        configured_lang="fr" if current_language() == "fr" else "en",
         wording=WORDING,
         example_titles=DEFAULT_SIGNATORIES[-1][1:],  # the jury's chair, in English and French
         preview_languages=LANGUAGE_LABELS,

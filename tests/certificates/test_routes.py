@@ -345,7 +345,8 @@ def test_edition_list_shows_every_certificate(client, auth, issued):
     assert "joint 2nd place" in html
     assert f'action="/manage/editions/{issued.edition.id}/certificates/zip"' in html
     assert "Reissue the certificates" in html
-    assert "3 certificates issued." in html
+    assert "3 certificates." in html
+    assert "Certificates issued: 3 of 3." in html
 
 
 def test_edition_list_flags_a_file_that_no_longer_matches(client, auth, issued):
@@ -575,7 +576,7 @@ def test_issue_by_organiser_with_participation_in_french(client, auth, published
     assert all(file_problem(c) is None for c in certificates)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "certificates.issued"))
     assert event.actor_id == published.organiser.id
-    assert "4 certificates issued." in client.get(url).get_data(as_text=True)
+    assert "4 certificates recorded: their files are being made." in client.get(url).get_data(as_text=True)
 
 
 def test_reissue_by_organiser_keeps_the_codes(client, auth, issued):

@@ -1,5 +1,6 @@
-// The certificate files' progress bar: polls the edition's progress (JSON) every two seconds until no
-// certificate is pending, and updates the bar and its sentence (a polite live region) in place.
+// The certificate files' progress bar: polls the edition's progress (JSON) every two seconds until every
+// certificate recorded is issued or failed, and updates the bar and its sentence (a polite live region) in
+// place; then offers a link to the page as it is now (no reload that would move the reader's focus).
 (function () {
   "use strict";
   var box = document.querySelector("[data-progress-url]");
@@ -7,17 +8,17 @@
   var bar = box.querySelector("progress");
   var text = box.querySelector("[role=status]");
   var url = box.getAttribute("data-progress-url");
-  var failed = null;
+  var reload = box.querySelector("[data-progress-reload]");
 
   function update(state) {
-    bar.max = state.total;
+    bar.max = state.total || 1;
     bar.value = state.issued;
     if (text.textContent !== state.text) text.textContent = state.text;
-    if (failed === null) failed = state.failed;
-    if (state.done) {
+    // Nothing recorded yet: the publication's follow-up has not run; keep waiting for it.
+    if (state.done && state.total > 0) {
       box.setAttribute("data-done", "true");
-      // Failures come with their reasons and a retry button: the page shows them once reloaded.
-      if (state.failed !== failed) window.location.reload();
+      // The list's badges, the download buttons and any failure with its reason: on the page as it is now.
+      if (reload) reload.hidden = false;
       return;
     }
     window.setTimeout(poll, 2000);
