@@ -111,6 +111,7 @@ def issue_certificates(
     }
     certificates: list[Certificate] = []
     reissued: set[int] = set()
+    looks = _looks(edition, language)
     for item in planned:
         certificate = existing.get((item.organisation.id, item.kind))
         if certificate is not None and certificate.revoked_at is not None:
@@ -131,7 +132,7 @@ def issue_certificates(
         certificate.application_id = item.application.id if item.application else None
         certificate.award_id = item.award.id if item.award else None
         certificate.language = language
-        content = _content(edition, item, certificate, language)
+        content = _content(edition, item, certificate, language, looks)
         certificate.content = snapshot(content)
         certificates.append(certificate)
         db.session.add(certificate)
@@ -186,12 +187,17 @@ def _plan(edition: Edition, participation: bool) -> list[_Planned]:
     return planned
 
 
+def _looks(edition: Edition, language: CertificateLanguage) -> dict:
+    """What every certificate of this issue shares from the edition's design: read once per issue."""
+    design = design_of(edition)
+    return {"signatories": signatories(language, design), **design_values(design)}
+
+
 def _content(
-    edition: Edition, item: _Planned, certificate: Certificate, language: CertificateLanguage
+    edition: Edition, item: _Planned, certificate: Certificate, language: CertificateLanguage, looks: dict
 ) -> CertificateContent:
     organisation = item.organisation
     code = certificate.verification_code
-    design = design_of(edition)
     return CertificateContent(
         kind=item.kind,
         language=language,
@@ -210,12 +216,11 @@ def _content(
         ceremony_date=_ceremony_date(edition),
         ceremony_place=text_in(edition, "ceremony_place", "en") or "Strasbourg",
         ceremony_place_fr=text_in(edition, "ceremony_place", "fr") or "Strasbourg",
-        signatories=signatories(language, design),
         verification_code=code,
         verification_url=public_url("certificates.verify", code=code),
         # Printed as a date: the day in Strasbourg, not in UTC.
         issued_at=certificate.issued_at.astimezone(display_zone()),
-        **design_values(design),  # the prize's name, the accent colour, the logo, the signatures
+        **looks,  # the signatories, the prize's name, the accent colour, the logo, the signatures
     )
 
 

@@ -191,3 +191,13 @@ def test_a_pending_certificate_is_announced_not_linked(client, auth, published, 
     assert "This certificate is being prepared" in download.get_data(as_text=True)
     assert f"/certificates/{code}.pdf" not in results
     assert "The certificate is being prepared." in results
+
+
+def test_an_issue_reads_the_edition_design_once_whatever_the_number_of_certificates(published, db):
+    from tests.conftest import counting_queries
+
+    with counting_queries(db) as statements:
+        certificates = issue_certificates(published.edition, participation=True)
+
+    assert len(certificates) == 4
+    assert sum("FROM certificate_designs" in statement for statement in statements) == 1
