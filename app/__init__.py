@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_cli(app)
     register_jobs(app)
     configure_logging(app)
+    register_ops(app)
     return app
 
 
@@ -224,3 +225,10 @@ def configure_logging(app: Flask) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # WeasyPrint narrates every rendering step at INFO; its warnings still show.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def register_ops(app: Flask) -> None:
+    """Logs, error reports and the health probes (app/ops/)."""
+    from app import ops
+
+    ops.init_app(app)
