@@ -14,6 +14,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.ops import health
+    from app.ops import health, logs
 
+    logs.init_app(app)
     app.register_blueprint(health.bp)
