@@ -14,7 +14,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from app.ops import health, logs
+    from app.ops import health, logs, reporting
 
     logs.init_app(app)
+    reporting.init_app(app)
     app.register_blueprint(health.bp)
