@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from app import create_app, i18n
+from app import i18n
 from app.extensions import db, limiter
 from app.ops import checks
 from tests.conftest import counting_queries
@@ -47,19 +47,6 @@ def app_settings(locale_selections):  # noqa: ARG001 (the spy is in place before
     return {}
 
 
-def _other_app(tmp_path, **overrides):
-    """An application whose dependencies are whatever `overrides` say (its database is never created)."""
-    settings = {
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
-        "EXPORT_FOLDER": str(tmp_path / "exports"),
-        "JOBS_QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-        "READINESS_TIMEOUT": 5.0,
-        **overrides,
-    }
-    return create_app("testing", **settings)
-
-
 def test_healthz_answers_without_database_session_user_or_language(app, auth, make, locale_selections):
     user = make.applicant()
     auth.login(user.email)
@@ -76,8 +63,8 @@ def test_healthz_answers_without_database_session_user_or_language(app, auth, ma
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_healthz_answers_when_every_dependency_is_down(tmp_path):
-    app = _other_app(tmp_path, **EVERYTHING_DOWN)
+def test_healthz_answers_when_every_dependency_is_down(build_app):
+    app = build_app(**EVERYTHING_DOWN)
 
     response = app.test_client().get("/healthz")
 
@@ -96,11 +83,11 @@ def test_readyz_answers_ok_when_everything_is_up(app, client):
     assert "Set-Cookie" not in response.headers
 
 
-def test_readyz_checks_redis_when_it_is_configured(tmp_path):
+def test_readyz_checks_redis_when_it_is_configured(build_app):
     url = os.environ.get("TEST_REDIS_URL")
     if not url:
         pytest.skip("TEST_REDIS_URL not set: the Redis check is tested in CI")
-    app = _other_app(tmp_path, REDIS_URL=url, JOBS_QUEUE_URL=url, JOBS_EAGER=False)
+    app = build_app(REDIS_URL=url, JOBS_QUEUE_URL=url, JOBS_EAGER=False)
 
     response = app.test_client().get("/readyz")
 
@@ -120,9 +107,9 @@ def _break(name, tmp_path):
 
 
 @pytest.mark.parametrize("down", ["database", "redis", "queue", "storage"])
-def test_readyz_names_the_dependency_that_is_down(tmp_path, down):
+def test_readyz_names_the_dependency_that_is_down(build_app, tmp_path, down):
     settings, after = _break(down, tmp_path)
-    app = _other_app(tmp_path, **settings)
+    app = build_app(**settings)
     if after:
         after()
 
@@ -134,8 +121,8 @@ def test_readyz_names_the_dependency_that_is_down(tmp_path, down):
     assert {name for name, state in body["checks"].items() if state != "ok"} == {down}
 
 
-def test_readyz_never_tells_addresses_passwords_or_errors(tmp_path):
-    app = _other_app(tmp_path, **EVERYTHING_DOWN)
+def test_readyz_never_tells_addresses_passwords_or_errors(build_app, tmp_path):
+    app = build_app(**EVERYTHING_DOWN)
     shutil.rmtree(tmp_path / "exports")
 
     response = app.test_client().get("/readyz")
@@ -184,8 +171,8 @@ def application_limit():
     limiter.limit_manager.set_application_limits([])  # the limiter is one object for every app
 
 
-def test_probes_are_not_rate_limited(tmp_path, application_limit):
-    app = _other_app(tmp_path, **application_limit)
+def test_probes_are_not_rate_limited(build_app, application_limit):
+    app = build_app(**application_limit)
     with app.app_context():
         db.create_all()
     client = app.test_client()

@@ -10,7 +10,7 @@ import logging
 import pytest
 from flask.logging import default_handler
 
-from app import create_app, jobs
+from app import jobs
 from app.ops import logs
 from config import CONFIGS
 
@@ -155,15 +155,8 @@ def test_records_inside_a_request_carry_its_id_and_others_none(app, client, inst
     assert outside_line["level"] == "WARNING" and outside_line["logger"] == "app.some_domain"
 
 
-def test_a_workers_job_logs_json_lines(tmp_path, installed):
-    app = create_app(
-        "testing",
-        JOBS_EAGER=False,
-        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-        UPLOAD_FOLDER=str(tmp_path / "u"),
-        CERTIFICATE_FOLDER=str(tmp_path / "c"),
-        EXPORT_FOLDER=str(tmp_path / "e"),
-    )
+def test_a_workers_job_logs_json_lines(build_app, installed):
+    app = build_app(JOBS_EAGER=False)
     lines = installed(app)
     with app.app_context():
         jobs.enqueue(log_something, 7)
@@ -191,9 +184,9 @@ def test_production_logs_json_and_development_text():
     assert CONFIGS["development"].LOG_FORMAT == "text"
 
 
-def test_an_unknown_log_format_is_refused_at_start(tmp_path):
+def test_an_unknown_log_format_is_refused_at_start(build_app):
     with pytest.raises(ValueError, match="LOG_FORMAT"):
-        create_app("testing", LOG_FORMAT="xml", UPLOAD_FOLDER=str(tmp_path / "u"))
+        build_app(LOG_FORMAT="xml")
 
 
 def test_installing_twice_leaves_one_handler(app, installed):

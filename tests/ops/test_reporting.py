@@ -10,7 +10,7 @@ import sentry_sdk
 from flask_login import login_required
 from sentry_sdk.transport import Transport
 
-from app import create_app, jobs
+from app import jobs
 from app.extensions import db
 from tests import factories
 
@@ -56,18 +56,17 @@ def sentry():
     sentry_sdk.get_global_scope().set_client(None)
 
 
-def _app(tmp_path, transport, **overrides):
-    return create_app(
-        "testing",
-        SENTRY_DSN=DSN,
-        SENTRY_RELEASE="prizejury@1.2.3",
-        SENTRY_OPTIONS={"transport": transport},
-        UPLOAD_FOLDER=str(tmp_path / "u"),
-        CERTIFICATE_FOLDER=str(tmp_path / "c"),
-        EXPORT_FOLDER=str(tmp_path / "e"),
-        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-        **overrides,
-    )
+@pytest.fixture
+def sentry_app(build_app, sentry):
+    def build(**overrides):
+        return build_app(
+            SENTRY_DSN=DSN,
+            SENTRY_RELEASE="prizejury@1.2.3",
+            SENTRY_OPTIONS={"transport": sentry},
+            **overrides,
+        )
+
+    return build
 
 
 def _exceptions(events):
@@ -78,8 +77,8 @@ def test_no_dsn_no_sentry(app):
     assert not sentry_sdk.get_client().is_active()
 
 
-def test_an_error_in_a_request_is_reported_without_personal_data(tmp_path, sentry):
-    app = _app(tmp_path, sentry, PROPAGATE_EXCEPTIONS=False)
+def test_an_error_in_a_request_is_reported_without_personal_data(sentry_app, sentry):
+    app = sentry_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.post("/test-boom/<int:number>")
     @login_required
@@ -132,8 +131,8 @@ def test_an_error_in_a_request_is_reported_without_personal_data(tmp_path, sentr
         assert personal not in sent
 
 
-def test_an_error_in_a_job_is_reported_by_the_worker(tmp_path, sentry):
-    app = _app(tmp_path, sentry, JOBS_EAGER=False)
+def test_an_error_in_a_job_is_reported_by_the_worker(sentry_app, sentry):
+    app = sentry_app(JOBS_EAGER=False)
     with app.app_context():
         jobs.enqueue(fail_loudly, 7)
     huey = jobs.queue_of(app).huey
@@ -148,9 +147,9 @@ def test_an_error_in_a_job_is_reported_by_the_worker(tmp_path, sentry):
     assert "user" not in event and "request" not in event
 
 
-def test_a_job_queued_with_sentry_runs_on_a_worker_without_it(tmp_path, sentry):
+def test_a_job_queued_with_sentry_runs_on_a_worker_without_it(sentry_app, sentry):
     """sentry-sdk adds its trace headers to the task it queues; a worker without Sentry drops them."""
-    app = _app(tmp_path, sentry, JOBS_EAGER=False)
+    app = sentry_app(JOBS_EAGER=False)
     with app.app_context():
         jobs.enqueue(count_me, 9)
     sentry_sdk.get_client().close()
@@ -162,8 +161,8 @@ def test_a_job_queued_with_sentry_runs_on_a_worker_without_it(tmp_path, sentry):
     assert RAN == [9]
 
 
-def test_stack_frames_carry_no_local_variables(tmp_path, sentry):
-    app = _app(tmp_path, sentry, JOBS_EAGER=False)
+def test_stack_frames_carry_no_local_variables(sentry_app, sentry):
+    app = sentry_app(JOBS_EAGER=False)
     with app.app_context():
         jobs.enqueue(fail_loudly, 3)
     huey = jobs.queue_of(app).huey
