@@ -9,8 +9,11 @@ import logging
 
 import pytest
 from flask.logging import default_handler
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from app import jobs
+from app import create_app, jobs
+from app.extensions import db
 from app.ops import logs
 from config import CONFIGS
 
@@ -194,3 +197,24 @@ def test_installing_twice_leaves_one_handler(app, installed):
     installed(app)
 
     assert len([h for h in logging.getLogger().handlers if isinstance(h, logs.OpsHandler)]) == 1
+
+
+def test_production_errors_and_logs_show_no_sql_parameters(tmp_path):
+    app = create_app(
+        "production",
+        SECRET_KEY="x" * 64,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        UPLOAD_FOLDER=str(tmp_path / "u"),
+        CERTIFICATE_FOLDER=str(tmp_path / "c"),
+        EXPORT_FOLDER=str(tmp_path / "e"),
+        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    with app.app_context():
+        with pytest.raises(OperationalError) as raised:
+            db.session.execute(text("SELECT * FROM no_such_table WHERE email = :e"), {"e": "jana@x.example"})
+        db.session.remove()
+        db.engine.dispose()
+
+    assert "no_such_table" in str(raised.value)
+    assert "jana@x.example" not in str(raised.value)
