@@ -48,7 +48,9 @@ class Config:
     # An email a worker started sending this many seconds ago without finishing is sent again.
     MAIL_JOB_LEASE = int(os.environ.get("MAIL_JOB_LEASE", "300"))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    # Rate limits shared by all the site's processes (checked by /readyz when set).
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down must not take the pages with it: the limits fall back to this process's memory.
     RATELIMIT_SWALLOW_ERRORS = True
@@ -77,6 +79,17 @@ class Config:
     PREPARED_FILE_DAYS = int(os.environ.get("PREPARED_FILE_DAYS", "7"))
     PASSWORD_HASH_FAST = False
 
+    # Operations (app/ops/): log lines as "json" (production's default) or "text"; their least level.
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # Seconds /readyz waits for each dependency (database, Redis, storage, job queue).
+    READINESS_TIMEOUT = float(os.environ.get("READINESS_TIMEOUT", "2"))
+    # Unhandled errors of the site and the workers go to Sentry when set; the environment defaults to the
+    # configuration's name.
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT") or None
+    SENTRY_RELEASE = os.environ.get("SENTRY_RELEASE") or None
+
 
 class DevelopmentConfig(Config):
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
@@ -97,6 +110,11 @@ class TestingConfig(Config):
     JOBS_EAGER = True
     # Tests hash thousands of passwords: a cheaper argon2 profile keeps them quick.
     PASSWORD_HASH_FAST = True
+    # Whatever the developer's environment says: the tests reach no Redis and report to no Sentry unless
+    # they say so.
+    REDIS_URL = None
+    SENTRY_DSN = None
+    LOG_FORMAT = "text"
 
 
 class ProductionConfig(Config):
@@ -104,6 +122,9 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     DEMO_DATA_ALLOWED = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    # Error messages and logs show no SQL parameters: they may hold a person's data (an email, a name).
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
 
     @classmethod
     def check(cls, config: dict) -> None:

@@ -52,12 +52,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_cli(app)
     register_jobs(app)
     configure_logging(app)
+    register_ops(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table on the metadata)
     from app.auth.sessions import load_user_from_session
+    from app.ops.logs import noting_user  # the request's log line names the user the request loaded
 
     app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)
     db.init_app(app)
@@ -81,7 +83,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to access this page.")
     login_manager.localize_callback = str
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_from_session)
+    login_manager.user_loader(noting_user(load_user_from_session))
     app.extensions["outbox"] = []
     app_mail.register(app)
     if config_allows_test_domains(app):
@@ -220,7 +222,13 @@ def register_cli(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The handler and its format (LOG_FORMAT) are app/ops/logs.py's, installed by register_ops.
     # WeasyPrint narrates every rendering step at INFO; its warnings still show.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def register_ops(app: Flask) -> None:
+    """Logs, error reports and the health probes (app/ops/)."""
+    from app import ops
+
+    ops.init_app(app)

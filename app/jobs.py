@@ -141,10 +141,13 @@ def init_app(app: Flask) -> None:
 
 def _in_app_context(app: Flask, fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
-    def run(*args: Any) -> Any:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        # sentry-sdk's Huey integration adds its trace headers to each task it queues and takes them back
+        # where it runs the task; a worker without SENTRY_DSN would hand them to the job: dropped here.
+        kwargs.pop("sentry_headers", None)
         # A fresh application context: its own session, so a job never shares the queuing request's.
         with app.app_context():
-            return fn(*args)
+            return fn(*args, **kwargs)
 
     return run
 

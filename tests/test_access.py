@@ -26,6 +26,9 @@ ORGANISERS = frozenset({ORGANISER})
 ACCESS: dict[str, frozenset[str]] = {
     "static": EVERYONE,
     "bootstrap.static": EVERYONE,
+    # the probes of load balancers and process managers (JSON, no login, no cookie: tests/test_ops.py)
+    "ops.healthz": EVERYONE,
+    "ops.readyz": EVERYONE,
     # public pages
     "results.home": EVERYONE,
     "results.archive": EVERYONE,

@@ -160,6 +160,19 @@ def _server_disconnected(email):
     raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
 
+def test_a_failed_attempt_is_logged_without_the_recipients_address(app, db, monkeypatch, caplog):
+    monkeypatch.setattr(delivery, "send", _server_disconnected)
+
+    email = _queue(to="jana@obrnice.example")
+    db.session.commit()
+
+    (record,) = [r for r in caplog.records if r.name == delivery.__name__]
+    assert record.getMessage() == (
+        f"email {email.id} not sent (attempt 1): SMTPServerDisconnected: Connection unexpectedly closed"
+    )
+    assert "jana@obrnice.example" not in caplog.text
+
+
 def test_retries_wait_longer_each_time_then_the_email_fails(app, db, outbox, monkeypatch):
     monkeypatch.setattr(delivery, "send", _server_disconnected)
     email = _queue()

@@ -76,9 +76,8 @@ def deliver_email(email_id: int) -> None:
         send(email)
     except Exception as error:
         answer, permanent = server_answer(error)
-        log.warning(
-            "email %s to %s not sent (attempt %d): %s", email.id, email.recipients, email.attempts, answer
-        )
+        # The row names its recipients; the log does not (no person's address in the logs).
+        log.warning("email %s not sent (attempt %d): %s", email.id, email.attempts, answer)
         if permanent or email.attempts >= MAX_ATTEMPTS:
             _fail(email, answer)
         else:
