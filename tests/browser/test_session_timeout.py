@@ -31,7 +31,8 @@ def app_settings(request):
 
 def _last_seen(db):
     db.session.expire_all()
-    return db.session.scalars(select(LoginSession.last_seen_at).where(LoginSession.revoked_at.is_(None))).one()
+    open_session = select(LoginSession.last_seen_at).where(LoginSession.revoked_at.is_(None))
+    return db.session.scalars(open_session).one()
 
 
 def _draft_edition(make, db):
