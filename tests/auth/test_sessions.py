@@ -417,3 +417,13 @@ def test_purge_deletes_ended_sessions_and_keeps_the_others(app, make, db):
     assert deleted == 3
     assert left == {ids["open"], ids["idle an hour ago"]}
     assert purge_login_sessions in jobs.periodic_jobs()
+
+
+def test_login_page_when_already_signed_in_follows_next(client, auth, make):
+    # Another tab logged in again meanwhile: the tab sent to /login?next=... goes back to its page.
+    user = make.applicant()
+    auth.login(user.email)
+
+    response = client.get("/login?next=/account")
+
+    assert response.headers["Location"] == "/account"
