@@ -146,10 +146,10 @@ def ask_to_sign_in():
         return jsonify(signed_in=False), 401
     if not g.get("session_message"):
         flash(_("Please log in to access this page."), "info")
-    if request.method == "GET":
-        target = request.full_path if request.query_string else request.path
-    else:
-        target = same_site_referrer()
+    here = request.full_path if request.query_string else request.path
+    # A form sent to its POST URL comes back to the page it was on (the same-origin referrer policy has the
+    # browser say which); without one, to its own URL, as Flask-Login does.
+    target = here if request.method == "GET" else same_site_referrer() or here
     return redirect(url_for("auth.login", next=target))
 
 
