@@ -35,6 +35,12 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # A session ends after this many minutes without a request, and this many hours after signing in
+    # whatever the activity (NIST SP 800-63B at AAL2, OWASP ASVS 3.3.2 at level 2: 30 minutes and 12 hours).
+    # Pages warn this many minutes before the idle limit and offer to stay signed in (app/auth/sessions.py).
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    SESSION_WARNING_MINUTES = float(os.environ.get("SESSION_WARNING_MINUTES", "5"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

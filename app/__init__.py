@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
@@ -19,6 +18,7 @@ from config import CONFIGS, ProductionConfig
 # The modules that declare background jobs (app/jobs.py) or how a prepared file is made
 # (app/prepared/kinds.py): the web process and the workers import the same.
 JOB_MODULES = (
+    "app.auth.jobs",
     "app.mail.delivery",
     "app.certificates.jobs",
     "app.results.jobs",
@@ -58,7 +58,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table on the metadata)
-    from app.auth.sessions import load_user_from_session
+    from app.auth.sessions import ask_to_sign_in, check_session, load_user_from_session
     from app.ops.logs import noting_user  # the request's log line names the user the request loaded
 
     app.config.setdefault("BOOTSTRAP_SERVE_LOCAL", True)
@@ -78,12 +78,12 @@ def register_extensions(app: Flask) -> None:
     i18n.check_catalogues(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message_category = "info"
-    # Flask-Login's message, in the page's language: the lazy text is made a string when it is flashed.
-    login_manager.login_message = _l("Please log in to access this page.")
-    login_manager.localize_callback = str
     login_manager.session_protection = "basic"
     login_manager.user_loader(noting_user(load_user_from_session))
+    # To the log-in page with a message in the page's language, then back; a script gets a 401 (sessions.py).
+    login_manager.unauthorized_handler(ask_to_sign_in)
+    # Sessions end after a time without activity and at most some hours after signing in (sessions.py).
+    app.before_request(check_session)
     app.extensions["outbox"] = []
     app_mail.register(app)
     if config_allows_test_domains(app):
@@ -191,6 +191,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from app import formatting, permissions
+    from app.auth.sessions import session_clock
     from app.certificates.progress import progress_text
     from app.contests.navigation import section_group
     from app.web import page_has_errors
@@ -204,6 +205,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters["marked"] = i18n.marked
     app.jinja_env.globals["page_has_errors"] = page_has_errors
+    app.jinja_env.globals["session_clock"] = session_clock
 
 
 def register_jobs(app: Flask) -> None:

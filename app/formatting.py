@@ -1,12 +1,20 @@
 """Template filters: dates in the prize's time zone, countries, amounts, scores, ordinals in the page's
 language."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_currency, format_date, format_decimal, get_locale, gettext, ngettext
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_timedelta,
+    get_locale,
+    gettext,
+    ngettext,
+)
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -139,11 +147,17 @@ def in_script(name: str | None, country: str | None) -> Markup | str:
     return Markup('<span lang="{}">{}</span>').format(language, name)
 
 
+def duration(value: timedelta) -> str:
+    """ "30 minutes", "12 hours" in the page's language (the largest unit of which there is at least one)."""
+    return format_timedelta(value, threshold=1)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_datetime=local_datetime,
         local_date=local_date,
         time_left=time_left,
+        duration=duration,
         country=page_country,
         euro=euro,
         score=local_score,

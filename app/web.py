@@ -46,7 +46,7 @@ def back_to(endpoint: str, **values: Any) -> None:
     g.back_url = url_for(endpoint, **values)
 
 
-def _same_site_referrer() -> str | None:
+def same_site_referrer() -> str | None:
     referrer = request.referrer
     if not referrer:
         return None
@@ -61,7 +61,7 @@ def register_domain_errors(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(g.get("back_url") or _same_site_referrer() or request.script_root + "/")
+        return redirect(g.get("back_url") or same_site_referrer() or request.script_root + "/")
 
 
 @pass_context

@@ -57,6 +57,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "auth.logout": SIGNED_IN,
     "auth.account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.session_status": EVERYONE,  # says "not signed in" to a visitor
+    "auth.session_refresh": SIGNED_IN,
+    "auth.sessions": SIGNED_IN,
+    "auth.end_session": SIGNED_IN,  # one's own sessions only: tests/auth/test_sessions.py
+    "auth.end_other_sessions": SIGNED_IN,
     "auth.colleagues": APPLICANTS,
     "auth.invite_colleague": APPLICANTS,
     "auth.resend_colleague_invitation": frozenset({OWNER}),  # a colleague of the same organisation
@@ -192,6 +197,7 @@ def world(app, db, make):
             "assignment_id": assignment.id,
             "member_id": member.id,
             "user_id": colleague.id,
+            "session_id": 1,
             "slug": published.slug,
             "submissions:slug": open_edition.slug,
             "token": "not-a-valid-token",

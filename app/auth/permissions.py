@@ -15,6 +15,7 @@ __all__ = [
     "can_resend_colleague_invitation",
     "can_deactivate_person",
     "can_resend_invitation",
+    "can_end_session",
 ]
 
 
@@ -65,3 +66,8 @@ def can_deactivate_person(user, person) -> bool:
 def can_resend_invitation(user, person) -> bool:
     """Organisers resend the invitation of an active account whose owner has not chosen a password yet."""
     return is_organiser(user) and person.active and not person.has_password
+
+
+def can_end_session(user, login_session) -> bool:
+    """Anyone signed in may end their own sessions, and only theirs."""
+    return _signed_in(user) and login_session.user_id == user.id

@@ -1,21 +1,27 @@
-"""Logging in and out."""
+"""Logging in and out; this browser's session (how long it has left, staying signed in); the account's open
+sessions, and ending them."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from app.auth import open_sessions
 from app.auth.forms import EmailForm, LoginForm
+from app.auth.models import LoginSession
+from app.auth.permissions import can_end_session
 from app.auth.queries import user_by_email
-from app.auth.routes import bp, home_for, safe_next
-from app.auth.sessions import password_matches, sign_in, sign_out
+from app.auth.routes import bp, home_for, safe_next, signed_in_user
+from app.auth.sessions import keep_alive, limits, password_matches, session_clock, sign_in, sign_out
 from app.extensions import db, limiter
+from app.web import back_to, load_or_404
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(home_for(current_user))
+        return redirect(safe_next(request.args.get("next")) or home_for(current_user))
     form = LoginForm(email=session.pop("login_email", ""))
     unconfirmed = None
     if form.validate_on_submit():
@@ -41,3 +47,65 @@ def logout():
     db.session.commit()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("results.home"))
+
+
+# --- This browser's session: asked by static/js/session.js ----------------------------------------------
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/session")
+def session_status():
+    """How long this browser's session has left; asking is not activity (sessions.NOT_ACTIVITY)."""
+    return _no_store(jsonify(session_clock() or {"signed_in": False}))
+
+
+@bp.post("/session/refresh")
+@login_required
+def session_refresh():
+    """Stay signed in: the idle limit starts again from now."""
+    keep_alive()
+    db.session.commit()
+    return _no_store(jsonify(session_clock()))
+
+
+# --- The account's open sessions --------------------------------------------------------------------------
+
+
+@bp.get("/account/sessions")
+@login_required
+def sessions():
+    return render_template(
+        "auth/sessions.html", sessions=open_sessions.open_sessions(signed_in_user()), limits=limits()
+    )
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    back_to("auth.sessions")
+    login_session = load_or_404(LoginSession, session_id, can_end_session)
+    open_sessions.end_session(signed_in_user(), login_session)
+    db.session.commit()
+    flash(_("That session has been ended: the browser is signed out."), "success")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = open_sessions.end_others(signed_in_user())
+    db.session.commit()
+    if ended:
+        flash(
+            ngettext(
+                "%(num)d other session has been ended.", "%(num)d other sessions have been ended.", ended
+            ),
+            "success",
+        )
+    else:
+        flash(_("No other browser was signed in to your account."), "info")
+    return redirect(url_for("auth.sessions"))
