@@ -31,7 +31,8 @@ from app.web import same_site_referrer
 # Requests that neither count as activity nor need the user: static files, and the page's own question of how
 # long its session has left (asking must not keep the session alive).
 NOT_ACTIVITY = frozenset({"auth.session_status"})
-NO_USER_NEEDED = frozenset({"static", "bootstrap.static"})
+# The probes (app/ops/health.py) touch no session: a load balancer asks them every few seconds.
+NO_USER_NEEDED = frozenset({"static", "bootstrap.static", "ops.healthz", "ops.readyz"})
 
 
 @dataclass(frozen=True)
