@@ -8,8 +8,6 @@ __all__ = [
     "can_ask_for_organisation_data",
     "can_download_data_file",
     "can_manage_personal_data",
-    "can_erase_person",
-    "can_erase_organisation",
 ]
 
 
@@ -42,12 +40,3 @@ def can_download_data_file(user, prepared) -> bool:
 def can_manage_personal_data(user, about=None) -> bool:
     """Organisers prepare anyone's data (for a request made by post) and see what an erasure would do."""
     return is_organiser(user)
-
-
-def can_erase_person(user, person) -> bool:
-    """Organisers erase anyone but themselves (the use case refuses the last organiser, with the reason)."""
-    return is_organiser(user) and person.id != user.id and person.erased_at is None
-
-
-def can_erase_organisation(user, organisation) -> bool:
-    return is_organiser(user) and organisation.erased_at is None
