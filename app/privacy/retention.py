@@ -96,5 +96,6 @@ def delete_expired_attachments(now: datetime | None = None) -> int:
 
 
 @jobs.periodic(minutes=60)
-def sweep_expired_attachments(at_start: bool = False) -> None:
-    delete_expired_attachments()
+def sweep_expired_attachments(at_start: bool = False) -> int:
+    """Delete the attachments past their retention period; returns how many."""
+    return delete_expired_attachments()

@@ -78,8 +78,9 @@ def test_retention_counts_from_the_publication(app, db, files):
 def test_retention_runs_as_a_periodic_job(app, db, files):
     assert sweep_expired_attachments in jobs.periodic_jobs()
 
-    sweep_expired_attachments(True)
+    deleted = sweep_expired_attachments(True)
 
+    assert deleted == 2
     assert not _ids(db) & {i for i, _ in files["expired"]}
 
 
