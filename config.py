@@ -83,6 +83,9 @@ class Config:
     PREPARED_FILE_LEASE = int(os.environ.get("PREPARED_FILE_LEASE", "1800"))
     # Prepared files are removed this many days after they were asked for (ask again to have a new one).
     PREPARED_FILE_DAYS = int(os.environ.get("PREPARED_FILE_DAYS", "7"))
+    # Days after an edition's results are published that the attachments of its applications without an
+    # award are kept (app/privacy/retention.py deletes them); the laureates' are kept.
+    ATTACHMENT_RETENTION_DAYS = int(os.environ.get("ATTACHMENT_RETENTION_DAYS", "365"))
     PASSWORD_HASH_FAST = False
 
     # Operations (app/ops/): log lines as "json" (production's default) or "text"; their least level.

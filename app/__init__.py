@@ -25,6 +25,8 @@ JOB_MODULES = (
     "app.prepared.jobs",
     "app.certificates.prepared",
     "app.ranking.prepared",
+    "app.privacy.prepared",
+    "app.privacy.retention",
 )
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -122,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from app.contests.routes import bp as contests_bp
     from app.emails.routes import bp as emails_bp
     from app.judging.routes import bp as judging_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.ranking.routes import bp as ranking_bp
     from app.results.routes import bp as results_bp
     from app.site.routes import bp as site_bp
@@ -137,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         results_bp,
         site_bp,
         emails_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -10,12 +10,24 @@ from app.certificates import permissions as _certificates
 from app.contests import permissions as _contests
 from app.emails import permissions as _emails
 from app.judging import permissions as _judging
+from app.privacy import permissions as _privacy
 from app.ranking import permissions as _ranking
 from app.results import permissions as _results
 from app.site import permissions as _site
 from app.submissions import permissions as _submissions
 
-DOMAINS = (_auth, _contests, _submissions, _judging, _ranking, _certificates, _results, _site, _emails)
+DOMAINS = (
+    _auth,
+    _contests,
+    _submissions,
+    _judging,
+    _ranking,
+    _certificates,
+    _results,
+    _site,
+    _emails,
+    _privacy,
+)
 
 
 def _gather() -> dict:

@@ -44,6 +44,19 @@ ACCESS: dict[str, frozenset[str]] = {
     "emails.edition_log": ORGANISERS,
     "emails.person_log": ORGANISERS,
     "emails.send_again": ORGANISERS,
+    # personal data: one's own copy, the organisers' page of a person or an organisation, erasure
+    "privacy.notice": EVERYONE,
+    "privacy.my_data": SIGNED_IN,
+    "privacy.prepare_my_data": SIGNED_IN,
+    "privacy.prepare_my_organisation_data": APPLICANTS,
+    "privacy.download": frozenset({OWNER, ORGANISER}),  # the owner's own data file
+    "privacy.file_status": frozenset({OWNER, ORGANISER}),
+    "privacy.person": ORGANISERS,
+    "privacy.prepare_person_data": ORGANISERS,
+    "privacy.erase_person": ORGANISERS,
+    "privacy.organisation": ORGANISERS,
+    "privacy.prepare_organisation_data": ORGANISERS,
+    "privacy.erase_organisation": ORGANISERS,
     # accounts (links carried in emails are usable by whoever holds them)
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,
@@ -156,6 +169,7 @@ def world(app, db, make):
     from app.mail import send_email
     from app.prepared.enums import PreparedKind
     from app.prepared.requests import request_file
+    from app.privacy.prepared import ask_for_person
 
     owner = make.applicant(email="owner@example.test")
     other = make.applicant(email="other@example.test")
@@ -186,6 +200,7 @@ def world(app, db, make):
             download_name="ranking.csv",
             user_id=organiser.id,
         )
+        data_file, _new = ask_for_person(owner, asked_by=owner, language="en")
     db.session.commit()  # the file is made at once (JOBS_EAGER)
 
     return World(
@@ -206,6 +221,8 @@ def world(app, db, make):
             "certificate_id": certificate.id,
             "email_id": email.id,
             "file_id": prepared.id,
+            "privacy:file_id": data_file.id,
+            "organisation_id": owner.organisation.id,
             "filename": "css/prizejury.css",
             "bootstrap.static:filename": "css/bootstrap.min.css",
         },

@@ -17,10 +17,26 @@ def pages(demo_app):
     [
         (
             "visitor",
-            {"results.home", "results.archive", "results.edition", "results.public_results", "auth.login"},
+            {
+                "results.home",
+                "results.archive",
+                "results.edition",
+                "results.public_results",
+                "auth.login",
+                "privacy.notice",
+            },
         ),
-        ("applicant", {"submissions.dashboard", "submissions.edit", "submissions.view", "auth.account"}),
-        ("juror", {"judging.dashboard", "judging.entry", "auth.account"}),
+        (
+            "applicant",
+            {
+                "submissions.dashboard",
+                "submissions.edit",
+                "submissions.view",
+                "auth.account",
+                "privacy.my_data",
+            },
+        ),
+        ("juror", {"judging.dashboard", "judging.entry", "auth.account", "privacy.my_data"}),
         (
             "organiser",
             {
@@ -31,6 +47,8 @@ def pages(demo_app):
                 "auth.people",
                 "emails.edition_log",
                 "emails.person_log",
+                "privacy.person",
+                "privacy.organisation",
             },
         ),
     ],

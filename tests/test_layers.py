@@ -1,7 +1,7 @@
 """The layer rule of docs/design.md, checked on the source: dependencies point one way.
 
 - Domains, lowest first: auth → contests → submissions → judging → ranking → certificates → results → site
-  → emails.
+  → emails → privacy.
   A domain's models, services, forms and pure modules import only their own or lower domains.
 - Route modules (`routes.py`, a `routes/` package) and command modules (`cli.py`) may use any domain.
 - Only route modules import forms and routes.
@@ -31,6 +31,7 @@ DOMAINS = (
     "results",
     "site",
     "emails",
+    "privacy",
 )
 INFRASTRUCTURE = (
     "db",

@@ -21,3 +21,4 @@ class AccountStatus(enum.StrEnum):
     UNCONFIRMED = "unconfirmed"  # registered, email not yet confirmed
     ACTIVE = "active"
     DEACTIVATED = "deactivated"
+    ERASED = "erased"  # pseudonymised by an organiser (app/privacy/erasure.py): for good

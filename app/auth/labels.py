@@ -20,6 +20,7 @@ ACCOUNT_STATUS_LABELS = {
     AccountStatus.UNCONFIRMED: _l("Email not confirmed"),
     AccountStatus.ACTIVE: _l("Active"),
     AccountStatus.DEACTIVATED: _l("Deactivated"),
+    AccountStatus.ERASED: _l("Erased"),
 }
 
 

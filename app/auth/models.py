@@ -32,6 +32,9 @@ class Organisation(db.Model):
     population: Mapped[int | None] = mapped_column(BigInteger)
     website: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When an organiser erased it (app/privacy/erasure.py): its people erased, its unsuccessful entries'
+    # texts and files removed; a laureate keeps its name (the published results are public record).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class User(UserMixin, db.Model):
@@ -56,6 +59,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The interface's and the emails' language (app.i18n.LANGUAGES); chosen with the header's switch.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # When an organiser erased the person (app/privacy/erasure.py): the row stays, pseudonymised, so that
+    # their score sheets and what they did keep their place; nobody can sign in to it again.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship()
 

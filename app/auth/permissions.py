@@ -14,6 +14,7 @@ __all__ = [
     "can_invite_colleagues",
     "can_resend_colleague_invitation",
     "can_deactivate_person",
+    "can_reactivate_person",
     "can_resend_invitation",
     "can_end_session",
 ]
@@ -61,6 +62,11 @@ def can_resend_colleague_invitation(user, colleague) -> bool:
 def can_deactivate_person(user, person) -> bool:
     """Organisers deactivate anyone but themselves, so that one organiser always remains."""
     return is_organiser(user) and person.id != user.id
+
+
+def can_reactivate_person(user, person) -> bool:
+    """A deactivated account, unless it was erased: an erased account never comes back."""
+    return is_organiser(user) and not person.active and person.erased_at is None
 
 
 def can_resend_invitation(user, person) -> bool:

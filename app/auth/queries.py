@@ -33,6 +33,8 @@ def find_organisation(name: str, country: str) -> Organisation | None:
 
 
 def account_status(user: User) -> AccountStatus:
+    if user.erased_at is not None:
+        return AccountStatus.ERASED
     if not user.active:
         return AccountStatus.DEACTIVATED
     if not user.password_hash:
@@ -46,7 +48,8 @@ def _status_condition(status: str):
     # The same rule as account_status, as SQL.
     has_password = User.password_hash.is_not(None) & (User.password_hash != "")
     return {
-        AccountStatus.DEACTIVATED: User.active.is_(False),
+        AccountStatus.ERASED: User.erased_at.is_not(None),
+        AccountStatus.DEACTIVATED: User.active.is_(False) & User.erased_at.is_(None),
         AccountStatus.INVITED: User.active.is_(True) & ~has_password,
         AccountStatus.UNCONFIRMED: User.active.is_(True) & has_password & User.email_confirmed_at.is_(None),
         AccountStatus.ACTIVE: User.active.is_(True) & has_password & User.email_confirmed_at.is_not(None),

@@ -14,6 +14,8 @@ class PreparedKind(StrEnum):
     RANKING_XLSX = "ranking_xlsx"
     SHEETS_CSV = "sheets_csv"
     SHEETS_XLSX = "sheets_xlsx"
+    PERSON_DATA = "person_data"  # everything held about a person (app/privacy/)
+    ORGANISATION_DATA = "organisation_data"  # everything held about an organisation (app/privacy/)
 
 
 class PreparedStatus(StrEnum):

@@ -17,8 +17,9 @@ from typing import Any, BinaryIO
 
 from app.prepared.enums import PreparedKind
 
-Make = Callable[[int, dict[str, Any], BinaryIO], None]
-Stamp = Callable[[int, dict[str, Any]], str]
+# The edition id is None for a file about no edition (a person's data: its subject is in the parameters).
+Make = Callable[[int | None, dict[str, Any], BinaryIO], None]
+Stamp = Callable[[int | None, dict[str, Any]], str]
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ class PreparedFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[PreparedKind] = mapped_column(enum_column(PreparedKind, "kind_known"))
-    # By table name only: infrastructure imports no domain, and needs no relationship to them.
-    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    # By table name only: infrastructure imports no domain, and needs no relationship to them. None for a
+    # file about no edition (a person's or an organisation's data: its subject is in `parameters`).
+    edition_id: Mapped[int | None] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # language, method...
     download_name: Mapped[str] = mapped_column(String(200))

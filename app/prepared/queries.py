@@ -33,18 +33,23 @@ class FileState:
         return str(self.file.status)
 
 
-def _latest(edition_id: int, kinds: Iterable[PreparedKind]) -> list[PreparedFile]:
+def _latest(edition_id: int | None, kinds: Iterable[PreparedKind]) -> list[PreparedFile]:
     return list(
         db.session.scalars(
             select(PreparedFile)
-            .where(PreparedFile.edition_id == edition_id, PreparedFile.kind.in_(list(kinds)))
+            .where(
+                PreparedFile.edition_id.is_(None)
+                if edition_id is None
+                else PreparedFile.edition_id == edition_id,
+                PreparedFile.kind.in_(list(kinds)),
+            )
             .order_by(PreparedFile.id.desc())
         )
     )
 
 
 def reusable_file(
-    kind: PreparedKind, edition_id: int, parameters: dict[str, Any], stamp: str
+    kind: PreparedKind, edition_id: int | None, parameters: dict[str, Any], stamp: str
 ) -> PreparedFile | None:
     """A file of the same request being prepared, or ready and made from the same data."""
     for prepared in _latest(edition_id, [kind]):
@@ -57,7 +62,9 @@ def reusable_file(
     return None
 
 
-def file_states(edition_id: int, wanted: Iterable[tuple[PreparedKind, dict[str, Any]]]) -> list[FileState]:
+def file_states(
+    edition_id: int | None, wanted: Iterable[tuple[PreparedKind, dict[str, Any]]]
+) -> list[FileState]:
     """For each (kind, parameters), the latest file asked for and whether it is current (one query, and
     one stamp per kind's maker)."""
     wanted = list(wanted)

@@ -15,14 +15,15 @@ from app.prepared.queries import reusable_file
 
 def request_file(
     kind: PreparedKind,
-    edition_id: int,
+    edition_id: int | None,
     *,
     parameters: dict[str, Any],
     download_name: str,
     user_id: int | None,
     again: bool = False,
 ) -> tuple[PreparedFile, bool]:
-    """The file of `kind` for the edition with these parameters, and whether it is a new request.
+    """The file of `kind` for the edition with these parameters, and whether it is a new request (edition
+    None: a file about no edition, whose parameters say what it is about).
 
     Idempotent: a file of the same kind, edition and parameters that is being prepared, or ready and still
     current (its source stamp is today's), is given back instead of making another. `again` asks for a

@@ -221,6 +221,11 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
     )
 
 
+def open_stored(stored_name: str) -> BinaryIO:
+    """A stored attachment's bytes, opened for reading (the caller closes it); OSError when it is gone."""
+    return path_of(stored_name).open("rb")
+
+
 def remove(stored_name: str) -> None:
     """Delete a stored file; a file already gone is not an error."""
     path_of(stored_name).unlink(missing_ok=True)

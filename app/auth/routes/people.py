@@ -14,7 +14,12 @@ from app.auth.forms import InvitePersonForm, PeopleFilterForm
 from app.auth.labels import account_status_label, role_label
 from app.auth.models import User
 from app.auth.people import EmailTaken, deactivate, invite, note_invitation_resent, reactivate
-from app.auth.permissions import can_deactivate_person, can_manage_people, can_resend_invitation
+from app.auth.permissions import (
+    can_deactivate_person,
+    can_manage_people,
+    can_reactivate_person,
+    can_resend_invitation,
+)
 from app.auth.queries import PeopleFilter, account_status, organisations_by_name, people_query, user_by_email
 from app.auth.routes import bp, safe_next, signed_in_user
 from app.auth.routes.account import email_taken_message
@@ -144,6 +149,8 @@ def reactivate_person(user_id: int):
     person = _person(user_id)
     if person.active:
         flash(_("%(name)s is already active.", name=person.name), "info")
+    elif not can_reactivate_person(signed_in_user(), person):
+        flash(_("This account was erased: it cannot be reactivated."), "error")
     else:
         reactivate(person, by=signed_in_user())
         db.session.commit()
