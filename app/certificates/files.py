@@ -13,6 +13,7 @@ record points at, which the storage sweep removes; never a record pointing at a 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import secrets
 import tempfile
@@ -94,18 +95,35 @@ def verify(certificate: Certificate) -> None:
     _checked(certificate)
 
 
+class _Spool(io.RawIOBase):
+    """Memory up to SPOOL_BYTES, then a temporary file: where a checked copy is written."""
+
+    def __init__(self):
+        self.target: BinaryIO = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if isinstance(self.target, io.BytesIO) and self.target.tell() + len(data) > SPOOL_BYTES:
+            spilled = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+            spilled.write(self.target.getbuffer())
+            self.target = spilled
+        return self.target.write(data)
+
+
 def checked_copy(certificate: Certificate) -> BinaryIO:
     """A copy of the stored PDF, read once and checked against the recorded SHA-256, positioned at its
-    start: the bytes checked are the bytes then sent or archived. In memory up to SPOOL_BYTES, on disk
-    beyond; the caller closes it. Raises CertificateFileProblem."""
-    copy = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned open)
+    start: the bytes checked are the bytes then sent or archived. In memory up to SPOOL_BYTES, in a
+    temporary file beyond; the caller closes it. Raises CertificateFileProblem."""
+    spool = _Spool()
     try:
-        _checked(certificate, copy)
+        _checked(certificate, spool)
     except BaseException:
-        copy.close()
+        spool.target.close()
         raise
-    copy.seek(0)
-    return copy
+    spool.target.seek(0)
+    return spool.target
 
 
 def stored_pdf(certificate: Certificate) -> bytes:

@@ -83,8 +83,12 @@ def _client(endpoint_url: str | None):
     key = (endpoint_url, os.getpid())
     if key not in _CLIENTS:
         import boto3
+        from botocore.config import Config
 
-        _CLIENTS[key] = boto3.session.Session().client("s3", endpoint_url=endpoint_url)
+        # Signature version 4: the one every AWS region and S3-compatible store accepts, presigned URLs too.
+        _CLIENTS[key] = boto3.session.Session().client(
+            "s3", endpoint_url=endpoint_url, config=Config(signature_version="s3v4")
+        )
     return _CLIENTS[key]
 
 
