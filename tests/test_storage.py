@@ -146,12 +146,17 @@ def test_remove_unfinished_removes_only_dead_writes(app, storage_backend):
         ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be 'local' or 's3'"),
         ({"STORAGE_BACKEND": "s3", "S3_BUCKET": ""}, "needs S3_BUCKET"),
         ({"STORAGE_DOWNLOADS": "email"}, "STORAGE_DOWNLOADS must be 'app' or 'presigned'"),
+        ({"CERTIFICATE_FOLDER": "{tmp}/u"}, "CERTIFICATE_FOLDER and UPLOAD_FOLDER must be separate folders"),
+        ({"EXPORT_FOLDER": "{tmp}/u/exports"}, "EXPORT_FOLDER and UPLOAD_FOLDER must be separate folders"),
     ],
 )
 @pytest.mark.parametrize("storage_backend", ["local"], indirect=True)
 def test_a_wrong_setting_stops_the_start_with_its_name(tmp_path, settings, message, storage_backend):
+    settings = {key: value.replace("{tmp}", str(tmp_path)) for key, value in settings.items()}
+    folders = {key: str(tmp_path / key) for key in ("CERTIFICATE_FOLDER", "EXPORT_FOLDER")}
+
     with pytest.raises(RuntimeError, match=message):
-        create_app("testing", UPLOAD_FOLDER=str(tmp_path / "u"), **settings)
+        create_app("testing", UPLOAD_FOLDER=str(tmp_path / "u"), **{**folders, **settings})
 
 
 # --- Files that follow the transaction ----------------------------------------------------------------------

@@ -61,6 +61,8 @@ class Storage:
             )
         self.config = {key: config.get(key) for key in ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_PREFIX")}
         self.folders = {name: config[key] for name, key in AREAS.items()}
+        if self.backend == "local":
+            _check_apart({AREAS[name]: Path(folder).resolve() for name, folder in self.folders.items()})
 
     def client(self):
         return _client(self.config["S3_ENDPOINT_URL"] or None)
@@ -72,6 +74,15 @@ class Storage:
             return LocalArea(self.folders[name])
         prefix = self.config["S3_PREFIX"] or ""
         return S3Area(self.client(), self.config["S3_BUCKET"], f"{prefix}{name}/")
+
+
+def _check_apart(folders: dict[str, Path]) -> None:
+    """Each area owns its whole folder (the sweep removes what no record names): no two may overlap."""
+    items = sorted(folders.items())
+    for index, (name, folder) in enumerate(items):
+        for other, other_folder in items[index + 1 :]:
+            if folder.is_relative_to(other_folder) or other_folder.is_relative_to(folder):
+                raise RuntimeError(f"{name} and {other} must be separate folders, neither inside the other")
 
 
 _CLIENTS: dict[tuple[str | None, int], object] = {}
