@@ -25,6 +25,19 @@ class Config:
     CERTIFICATE_FOLDER = os.environ.get("CERTIFICATE_FOLDER") or str(INSTANCE_DIR / "certificates")
     # Files made by jobs for organisers (the certificates' ZIP, the jury report, exports): app/prepared/.
     EXPORT_FOLDER = os.environ.get("EXPORT_FOLDER") or str(INSTANCE_DIR / "exports")
+    # Where those files live (app/storage/): "local" (the folders above) or "s3" (an S3-compatible store:
+    # S3_BUCKET, S3_ENDPOINT_URL for one not on AWS, keys under S3_PREFIX; credentials and region are
+    # boto3's own AWS_* variables).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    # Downloads, after the permission check: "app" streams the file through the app; "presigned" (S3 only)
+    # redirects to a URL of the store valid STORAGE_PRESIGNED_SECONDS seconds.
+    STORAGE_DOWNLOADS = os.environ.get("STORAGE_DOWNLOADS", "app").strip().lower()
+    STORAGE_PRESIGNED_SECONDS = int(os.environ.get("STORAGE_PRESIGNED_SECONDS", "60"))
+    # A stored file no record points at (left by a crash) is removed once it is this many hours old.
+    STORAGE_ORPHAN_HOURS = int(os.environ.get("STORAGE_ORPHAN_HOURS", "24"))
     MAX_ATTACHMENTS = int(os.environ.get("MAX_ATTACHMENTS", "10"))
     MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
     # The whole request may carry one attachment plus the form around it.

@@ -10,13 +10,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
-from app import extensions, i18n
+from app import extensions, i18n, storage
 from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig
 
-# The modules that declare background jobs (app/jobs.py) or how a prepared file is made
-# (app/prepared/kinds.py): the web process and the workers import the same.
+# The modules that declare background jobs (app/jobs.py), how a prepared file is made
+# (app/prepared/kinds.py) or which stored files are theirs (app/storage/sweep.py): the web process and the
+# workers import the same.
 JOB_MODULES = (
     "app.auth.jobs",
     "app.mail.delivery",
@@ -27,6 +28,8 @@ JOB_MODULES = (
     "app.ranking.prepared",
     "app.privacy.prepared",
     "app.privacy.retention",
+    "app.storage.sweep",
+    "app.submissions.storage",
 )
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -42,9 +45,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
     app.config["CONFIG_NAME"] = config_name
-    for key in ("UPLOAD_FOLDER", "CERTIFICATE_FOLDER", "EXPORT_FOLDER"):
-        folder = app.config[key]
-        Path(folder).mkdir(parents=True, exist_ok=True)
+    storage.init_app(app)  # the local folders are made here; an S3 bucket must exist already
 
     register_extensions(app)
     register_blueprints(app)

@@ -2,6 +2,8 @@
 
 import os
 import re
+import socket
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -13,6 +15,77 @@ from app.extensions import db as _db
 from tests import factories
 
 POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+# The storage every test runs on ("local" or "s3"); tests marked `both_backends` run on both whatever it is.
+STORAGE_BACKEND = os.environ.get("TEST_STORAGE_BACKEND", "local")
+S3_TEST_BUCKET = "prizejury-test"
+
+
+def pytest_generate_tests(metafunc):
+    if "storage_backend" not in metafunc.fixturenames or not metafunc.definition.get_closest_marker(
+        "both_backends"
+    ):
+        return
+    chosen = any(
+        "storage_backend" in str(marker.args[0]) for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if not chosen:  # a test that names its backend keeps it
+        metafunc.parametrize("storage_backend", ["local", "s3"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server for the session: moto's, on a free port of 127.0.0.1, with one bucket.
+
+    boto3 reads the (fake) credentials and region from the environment, as it does in production.
+    """
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    saved = {
+        key: os.environ.get(key)
+        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
+    }
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+    )
+    url = f"http://127.0.0.1:{port}"
+    import boto3
+
+    boto3.client("s3", endpoint_url=url).create_bucket(Bucket=S3_TEST_BUCKET)
+    yield url
+    server.stop()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.fixture
+def storage_backend(request) -> str:
+    """'local' or 's3': TEST_STORAGE_BACKEND, or each in turn for a test marked `both_backends`."""
+    return getattr(request, "param", STORAGE_BACKEND)
+
+
+def storage_settings(backend: str, request, folder) -> dict:
+    """The app settings for `backend`: the folders under `folder`, and for S3 a prefix of its own."""
+    settings = {
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+        "CERTIFICATE_FOLDER": str(folder / "certificates"),
+        "EXPORT_FOLDER": str(folder / "exports"),
+    }
+    if backend == "s3":
+        settings.update(
+            STORAGE_BACKEND="s3",
+            S3_BUCKET=S3_TEST_BUCKET,
+            S3_ENDPOINT_URL=request.getfixturevalue("s3_server"),
+            S3_PREFIX=f"{uuid.uuid4().hex}/",
+        )
+    return settings
 
 
 @pytest.fixture(scope="session")
@@ -53,11 +126,9 @@ def app_settings() -> dict:
 
 
 @pytest.fixture
-def app(tmp_path, _schema_ready, app_settings):
+def app(tmp_path, _schema_ready, app_settings, storage_backend, request):
     settings = {
-        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        "CERTIFICATE_FOLDER": str(tmp_path / "certificates"),
-        "EXPORT_FOLDER": str(tmp_path / "exports"),
+        **storage_settings(storage_backend, request, tmp_path),
         "JOBS_QUEUE_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
         **app_settings,
     }
@@ -150,7 +221,7 @@ def make(db):
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, _schema_ready):
+def demo_app(tmp_path_factory, _schema_ready, request):
     """An app whose database holds the demo (app/demo.py), shared by the tests of one module.
 
     Loading it takes about 3 s (the 2013 certificates are rendered), hence once per module. A module that
@@ -159,12 +230,7 @@ def demo_app(tmp_path_factory, _schema_ready):
     from app.demo import load_demo
 
     folder = tmp_path_factory.mktemp("demo")
-    app = create_app(
-        "testing",
-        UPLOAD_FOLDER=str(folder / "uploads"),
-        CERTIFICATE_FOLDER=str(folder / "certificates"),
-        EXPORT_FOLDER=str(folder / "exports"),
-    )
+    app = create_app("testing", **storage_settings(STORAGE_BACKEND, request, folder))
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
     with app.app_context():
         if not POSTGRES:

@@ -221,19 +221,15 @@ def attachment(
     content_type: str = "application/pdf",
     **fields,
 ):
-    """An attachment whose file really is in UPLOAD_FOLDER, under a random name."""
+    """An attachment whose file really is stored (in the uploads' area), under a random name."""
     import hashlib
     import secrets
-    from pathlib import Path
-
-    from flask import current_app
 
     from app.models import Attachment
+    from app.storage import area
 
     stored_name = secrets.token_hex(16)
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored_name).write_bytes(data)
+    area("uploads").put(stored_name, data)
     item = Attachment(
         application=application_,
         original_name=name,

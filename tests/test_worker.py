@@ -16,14 +16,13 @@ from sqlalchemy import func, select, text
 
 from app import create_app
 from app.certificates.enums import CertificateStatus
-from app.certificates.files import path_of
 from app.certificates.issue import issue_certificates
 from app.certificates.models import Certificate
 from app.certificates.pdf import sha256_hex
 from app.extensions import db
 from app.results import publication
 from tests import factories
-from tests.certificates.helpers import build_published, certificate_files
+from tests.certificates.helpers import build_published, certificate_files, stored_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -127,9 +126,9 @@ def assert_all_issued_once(app, expected: int) -> None:
     assert len(certificates) == expected
     assert {c.status for c in certificates} == {CertificateStatus.ISSUED}
     for certificate in certificates:
-        assert sha256_hex(path_of(certificate.file_name).read_bytes()) == certificate.sha256
-    # One file per certificate, nothing half-written beside them.
-    assert certificate_files(app) == sorted(path_of(c.file_name) for c in certificates)
+        assert sha256_hex(stored_bytes(certificate)) == certificate.sha256
+    # One file per certificate, nothing else beside them.
+    assert certificate_files() == sorted(c.file_name for c in certificates)
 
 
 def test_a_worker_does_what_the_publication_queued(shared):

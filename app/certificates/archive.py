@@ -1,8 +1,9 @@
 """An edition's certificates in one ZIP, for the organisers: the stored files as they are, with their sums.
 
 The ZIP is written by a job into a file in storage (``certificates/prepared.py``), one certificate at a
-time: each stored PDF is checked against its SHA-256 and copied into the archive in chunks, so the memory
-it takes does not grow with the number of certificates.
+time: each stored PDF is read once into a checked copy (``files.checked_copy``: in memory up to 1 MB, on disk
+beyond) and copied into the archive in chunks, so the memory it takes does not grow with the number of
+certificates, and the bytes checked are the bytes archived.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from app.certificates.content import download_name
-from app.certificates.files import CHUNK, CertificateFileProblem, checked_path
+from app.certificates.files import CHUNK, CertificateFileProblem, checked_copy
 from app.certificates.models import Certificate
 
 PROBLEMS_NOTE = (
@@ -45,7 +46,7 @@ def write_archive(certificates: Iterable[Certificate], out: BinaryIO, prefix: st
                 left_out.append((certificate, certificate.status))
                 continue
             try:
-                path = checked_path(certificate)
+                copy = checked_copy(certificate)
             except CertificateFileProblem as problem:
                 left_out.append((certificate, problem.reason))
                 continue
@@ -53,7 +54,7 @@ def write_archive(certificates: Iterable[Certificate], out: BinaryIO, prefix: st
             if name in used:  # two organisations of the same name, in different countries
                 name = f"{name[:-4]}-{certificate.verification_code}.pdf"
             used.add(name)
-            with path.open("rb") as source, archive.open(name, "w") as target:
+            with copy as source, archive.open(name, "w") as target:
                 shutil.copyfileobj(source, target, CHUNK)
             sums.append(f"{certificate.sha256}  {name}\n")
         archive.writestr("SHA256SUMS", "".join(sums))

@@ -1,38 +1,36 @@
-"""Certificate files: where they are stored, how a stored one is checked, and how new ones follow the
-database transaction.
+"""Certificate files: where they are stored, how a stored one is checked, and how a new one is stored.
 
-A certificate's PDF is rendered once, stored under CERTIFICATE_FOLDER and served as is afterwards: its
-SHA-256 on the record is what the public verification page shows.
+A certificate's PDF is rendered once, stored in the ``certificates`` area of the storage (app/storage/:
+CERTIFICATE_FOLDER, or an S3 bucket) and served as is afterwards: its SHA-256 on the record is what the
+public verification page shows.
 
-Files follow the database transaction. ``stage_file`` writes each PDF to a hidden temporary file beside
-its final path (``.<code>.<random>.pending``); the session's commit moves every one into place
-(``os.replace``, atomic), and a rollback, a rolled-back savepoint or a session closed without a commit
-deletes them, leaving any earlier file untouched. The caller only has to commit or roll back, once, as
-for any other change. Should the process die between the database commit and the moves, the record
-outlives its file: the download then refuses it cleanly and the organisers' list flags it for reissue.
+Files follow the database transaction (``app.storage.transaction``): each rendering is stored under a
+new key (``<edition>/<code>-<random>.pdf``) that the record points at once the job commits; a rollback
+deletes it, and the file it replaces is deleted only after the commit. A crash leaves at worst a file no
+record points at, which the storage sweep removes; never a record pointing at a missing or wrong file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
-import os
+import secrets
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import BinaryIO
 
-from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import select
 
 from app.certificates.models import Certificate
-from app.certificates.pdf import sha256_hex
 from app.extensions import db
+from app.storage import CHUNK, FileMissing, InvalidKey, area, sweep, transaction
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
+AREA = "certificates"
+SPOOL_BYTES = 1024 * 1024  # a checked copy bigger than this goes to a temporary file, not memory
 
 
 class CertificateFileProblem(Exception):
@@ -43,58 +41,44 @@ class CertificateFileProblem(Exception):
         self.reason = reason
 
 
-# --- Where things are --------------------------------------------------------------------------------------
+# --- Storing a new file ------------------------------------------------------------------------------------
 
 
-def certificate_folder() -> Path:
-    return Path(current_app.config["CERTIFICATE_FOLDER"]).resolve()
+def new_key(certificate: Certificate) -> str:
+    """A key no rendering used before: the edition's folder, the verification code and a random part."""
+    folder = PurePosixPath(certificate.file_name).parent.as_posix()
+    name = f"{certificate.verification_code}-{secrets.token_hex(8)}.pdf"
+    return name if folder in ("", ".") else f"{folder}/{name}"
 
 
-def path_of(file_name: str) -> Path:
-    """The absolute path of a stored certificate file; refuses anything outside CERTIFICATE_FOLDER."""
-    root = certificate_folder()
-    path = (root / file_name).resolve()
-    if not file_name or not path.is_relative_to(root) or path == root:
-        raise ValueError(f"not a certificate file: {file_name!r}")
-    return path
+def store_pdf(certificate: Certificate, pdf: bytes) -> None:
+    """Store `pdf` as the certificate's file, for the current transaction: its commit makes it the
+    certificate's (and deletes the file it replaces), its rollback deletes it."""
+    key = new_key(certificate)
+    transaction.put(AREA, key, pdf)
+    transaction.delete_after_commit(AREA, certificate.file_name)
+    certificate.file_name = key
+
+
+@sweep.owns(AREA)
+def _recorded_files() -> Iterator[str]:
+    return db.session.scalars(select(Certificate.file_name)).all()
 
 
 # --- Reading a stored file ---------------------------------------------------------------------------------
 
 
-def stored_pdf(certificate: Certificate) -> bytes:
-    """The certificate's PDF exactly as stored, after checking it against the recorded SHA-256.
-
-    Raises CertificateFileProblem (logged) when the file is gone or no longer matches.
-    """
+def _checked(certificate: Certificate, out: BinaryIO | None = None) -> None:
+    """Read the stored file in chunks (copying it to `out`), and raise CertificateFileProblem (logged)
+    when it is missing or does not match the SHA-256 on record."""
+    sha = hashlib.sha256()
     try:
-        data = path_of(certificate.file_name).read_bytes()
-    except (OSError, ValueError):
-        log.error("certificate %s: its file %s is missing", certificate.id, certificate.file_name)
-        raise CertificateFileProblem(certificate, "missing") from None
-    if sha256_hex(data) != certificate.sha256:
-        log.error(
-            "certificate %s: its file %s does not match the SHA-256 on record",
-            certificate.id,
-            certificate.file_name,
-        )
-        raise CertificateFileProblem(certificate, "altered")
-    return data
-
-
-def checked_path(certificate: Certificate) -> Path:
-    """The path of the certificate's stored PDF, once its SHA-256 (read in chunks) matches the record.
-
-    For copying large numbers of files without holding any in memory (the ZIP); raises
-    CertificateFileProblem (logged) as ``stored_pdf`` does.
-    """
-    try:
-        path = path_of(certificate.file_name)
-        sha = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
+        with area(AREA).open(certificate.file_name) as stored:
+            while chunk := stored.read(CHUNK):
                 sha.update(chunk)
-    except (OSError, ValueError):
+                if out is not None:
+                    out.write(chunk)
+    except (FileMissing, InvalidKey, OSError):
         log.error("certificate %s: its file %s is missing", certificate.id, certificate.file_name)
         raise CertificateFileProblem(certificate, "missing") from None
     if sha.hexdigest() != certificate.sha256:
@@ -104,115 +88,54 @@ def checked_path(certificate: Certificate) -> Path:
             certificate.file_name,
         )
         raise CertificateFileProblem(certificate, "altered")
-    return path
+
+
+def verify(certificate: Certificate) -> None:
+    """Check the stored file against its record, reading it once in chunks; raises CertificateFileProblem."""
+    _checked(certificate)
+
+
+class _Spool(io.RawIOBase):
+    """Memory up to SPOOL_BYTES, then a temporary file: where a checked copy is written."""
+
+    def __init__(self):
+        self.target: BinaryIO = io.BytesIO()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if isinstance(self.target, io.BytesIO) and self.target.tell() + len(data) > SPOOL_BYTES:
+            spilled = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, who closes it)
+            spilled.write(self.target.getbuffer())
+            self.target = spilled
+        return self.target.write(data)
+
+
+def checked_copy(certificate: Certificate) -> BinaryIO:
+    """A copy of the stored PDF, read once and checked against the recorded SHA-256, positioned at its
+    start: the bytes checked are the bytes then sent or archived. In memory up to SPOOL_BYTES, in a
+    temporary file beyond; the caller closes it. Raises CertificateFileProblem."""
+    spool = _Spool()
+    try:
+        _checked(certificate, spool)
+    except BaseException:
+        spool.target.close()
+        raise
+    spool.target.seek(0)
+    return spool.target
+
+
+def stored_pdf(certificate: Certificate) -> bytes:
+    """The certificate's PDF exactly as stored, after checking it (for tests and small uses)."""
+    with checked_copy(certificate) as copy:
+        return copy.read()
 
 
 def file_problem(certificate: Certificate) -> str | None:
     """'missing', 'altered' or None: the state of the stored file, for the organiser's list."""
     try:
-        stored_pdf(certificate)
+        verify(certificate)
     except CertificateFileProblem as problem:
         return problem.reason
     return None
-
-
-# --- Files that follow the transaction ---------------------------------------------------------------------
-
-_PENDING = "certificates.pending_files"  # session.info key: {final path: [_Staged, ...]}
-_HOOKED = "certificates.file_hooks"
-
-
-@dataclass(frozen=True)
-class _Staged:
-    temp: Path
-    transaction: SessionTransaction | None  # the innermost transaction it was written in
-
-
-def stage_file(final: Path, data: bytes) -> None:
-    """Write data beside `final`; the session's commit moves it there, its rollback deletes it."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=".pending", dir=final.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    session = db.session()
-    _hook(session)
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(_PENDING, {}).setdefault(final, []).append(_Staged(temp, transaction))
-
-
-def remove_stale_files(final: Path) -> None:
-    """Remove what an earlier attempt left beside `final` (a worker that died while writing it)."""
-    _remove(final.parent.glob(f".{final.stem}.*.pending"))
-
-
-def pending_files() -> dict[Path, Path]:
-    """{final path: temporary file} of the current session, for tests and diagnostics."""
-    pending = db.session().info.get(_PENDING, {})
-    return {final: staged[-1].temp for final, staged in pending.items() if staged}
-
-
-def _hook(session: Session) -> None:
-    if session.info.get(_HOOKED):
-        return
-    event.listen(session, "after_commit", _move_into_place)
-    event.listen(session, "after_soft_rollback", _discard_rolled_back)
-    event.listen(session, "after_transaction_end", _discard_unfinished)
-    session.info[_HOOKED] = True
-
-
-def _move_into_place(session: Session) -> None:
-    # A released savepoint also reports a commit; only the outermost one makes the files real.
-    if session.in_nested_transaction():
-        return
-    for final, staged in session.info.pop(_PENDING, {}).items():
-        *earlier, latest = staged
-        _remove(item.temp for item in earlier)
-        try:
-            os.replace(latest.temp, final)
-        except OSError:
-            # The database already committed: log it loudly; the download refuses the missing file cleanly.
-            log.exception("certificate file %s could not be moved into place", final)
-            _remove([latest.temp])
-
-
-def _discard_rolled_back(session: Session, transaction: SessionTransaction) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    for final in list(pending):
-        kept = [item for item in pending[final] if not _within(item.transaction, transaction)]
-        _remove(item.temp for item in pending[final] if item not in kept)
-        if kept:
-            pending[final] = kept
-        else:
-            del pending[final]
-
-
-def _discard_unfinished(session: Session, transaction: SessionTransaction) -> None:
-    # The outermost transaction ended without its commit moving the files (a close, a failed commit).
-    if transaction.parent is None:
-        for staged in session.info.pop(_PENDING, {}).values():
-            _remove(item.temp for item in staged)
-
-
-def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-def _remove(paths: Iterable[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            log.exception("could not remove the temporary certificate file %s", path)

@@ -3,8 +3,9 @@
 ``issue.py`` records certificates as ``pending`` and queues ``render_certificate`` for each once its
 transaction commits. The job is idempotent: it first claims the certificate (a conditional UPDATE, so two
 workers never render the same one, and an issued, failed or revoked certificate is left alone), renders
-it from its snapshot, stages the file (``files.py``: it takes its place when the job commits) and records
-its SHA-256. A second job for the same certificate finds nothing to claim.
+it from its snapshot, stores the file under a new key (``files.py``: the record points at it once the
+job commits; a rollback deletes it) and records its SHA-256. A second job for the same certificate
+finds nothing to claim.
 
 What can go wrong and how it mends: the queue was down when the certificates were recorded, or a worker
 died while rendering (its claim grows older than CERTIFICATE_JOB_LEASE seconds): ``resume_certificates``,
@@ -24,7 +25,7 @@ from app import jobs
 from app.certificates.content import content_of
 from app.certificates.design import pictures_by_digest
 from app.certificates.enums import CertificateStatus
-from app.certificates.files import path_of, remove_stale_files, stage_file
+from app.certificates.files import store_pdf
 from app.certificates.models import Certificate
 from app.certificates.pdf import render_certificate as render_pdf
 from app.certificates.pdf import sha256_hex
@@ -64,18 +65,16 @@ def render_certificate(certificate_id: int) -> None:
         _fail(certificate, f"The rendering was started {MAX_ATTEMPTS} times without finishing.")
         return
     try:
-        final = path_of(certificate.file_name)
-        remove_stale_files(final)  # left by a worker that died while writing this one
         pdf = render_pdf(_with_pictures(certificate))
-        stage_file(final, pdf)
+        store_pdf(certificate, pdf)  # under a new key, the record's once this commits
         certificate.sha256 = sha256_hex(pdf)
         certificate.status = CertificateStatus.ISSUED
         certificate.rendered_at = utcnow()
         certificate.claimed_at = None
         certificate.failure = None
-        db.session.commit()  # the file takes its place
+        db.session.commit()  # the record points at the new file; the one it replaces is deleted
     except Exception as error:
-        db.session.rollback()  # the staged file, if any, is removed
+        db.session.rollback()  # the new file, if any, is deleted
         log.exception("certificate %s could not be rendered", certificate_id)
         _fail(db.session.get(Certificate, certificate_id), f"{type(error).__name__}: {error}")
 

@@ -38,7 +38,7 @@ class Certificate(db.Model):
     )
     verification_code: Mapped[str] = mapped_column(String(40), unique=True, default=new_verification_code)
     content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what the certificate says
-    file_name: Mapped[str] = mapped_column(String(120))
+    file_name: Mapped[str] = mapped_column(String(255))  # its key in the storage (app/storage/)
     sha256: Mapped[str | None] = mapped_column(String(64))  # of the stored file; None until first rendered
     # A job renders the file after the commit that records the certificate (certificates/jobs.py).
     status: Mapped[CertificateStatus] = mapped_column(

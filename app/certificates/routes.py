@@ -26,7 +26,9 @@ from app.certificates.content import (
 )
 from app.certificates.design import design_of, sample_content, save_design
 from app.certificates.enums import CertificateKind, CertificateLanguage
-from app.certificates.files import CertificateFileProblem, file_problem, stored_pdf
+from app.certificates.files import AREA as CERTIFICATE_AREA
+from app.certificates.files import CertificateFileProblem, checked_copy, file_problem
+from app.certificates.files import verify as verify_file
 from app.certificates.forms import LANGUAGE_LABELS, DesignForm, IssueForm, RetryForm, RevokeForm, VerifyForm
 from app.certificates.issue import issue_certificates, issue_problems, revoke_certificate, signatories
 from app.certificates.jobs import retry_failed
@@ -47,6 +49,7 @@ from app.prepared.queries import file_states
 from app.prepared.requests import request_file
 from app.prepared.web import requested_message
 from app.results.models import PublicationPlan
+from app.storage import web as storage_web
 from app.web import DomainError, back_to, load_or_404
 
 bp = Blueprint("certificates", __name__)
@@ -131,22 +134,16 @@ def download(code: str):
         # Being rendered (or failed, and the organisers see why): not an error of the file.
         page, status = _unavailable(certificate, certificate.status, 503)
         return page, status, {"Retry-After": "30"}
+    headers = {"mimetype": "application/pdf", "download_name": download_name(certificate)}
     try:
-        data = stored_pdf(certificate)
+        if storage_web.presigning(CERTIFICATE_AREA):
+            verify_file(certificate)  # the store's URL is handed out only for a file that matches its record
+            return storage_web.presigned(CERTIFICATE_AREA, certificate.file_name, **headers)
+        copy = checked_copy(certificate)
     except CertificateFileProblem as problem:
         return _unavailable(certificate, problem.reason, 409 if problem.reason == "altered" else 410)
     # The bytes just checked are the bytes sent: never rendered again, never read twice.
-    response = send_file(
-        io.BytesIO(data),
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=download_name(certificate),
-        etag=certificate.sha256,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    return storage_web.send_stream(copy, size=None, etag=certificate.sha256, **headers)
 
 
 # --- The organisers' list ----------------------------------------------------------------------------------

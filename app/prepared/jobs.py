@@ -3,7 +3,8 @@
 ``requests.request_file`` records a pending file and queues ``prepare_file`` once its transaction commits.
 The job is idempotent: it claims the row (a conditional UPDATE: two workers never make the same file, and
 a ready or failed one is left alone), makes the file in the language it was asked in, stores it
-(``storage.write_file``: whole or not at all) and records its size, SHA-256 and source stamp. What raises
+(``storage.write_file``: whole or not at all, kept by the commit that records it, deleted by a rollback)
+and records its size, SHA-256 and source stamp. What raises
 marks the file ``failed`` with the reason; asking again makes a new one.
 
 ``sweep_prepared_files``, every minute on the workers' scheduler, queues again the pending files whose
@@ -65,7 +66,7 @@ def prepare_file(file_id: int) -> None:
     try:
         maker = maker_of(prepared.kind)
         edition_id, parameters = prepared.edition_id, dict(prepared.parameters or {})
-        file_name = f"{prepared.id}-{prepared.kind}.{maker.extension}"
+        file_name = storage.new_name(prepared.id, prepared.kind, maker.extension)
         language = parameters.get("language")
         # A request context in the language it was asked in: the file's texts, dates and numbers follow it.
         with current_app.test_request_context(

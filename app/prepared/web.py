@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, send_file
+from flask import Response
 from flask_babel import gettext as _
 
 from app.prepared import storage
 from app.prepared.enums import PreparedStatus
 from app.prepared.kinds import maker_of
 from app.prepared.models import PreparedFile
+from app.storage import web as storage_web
 from app.web import DomainError
 
 
@@ -26,25 +27,19 @@ class FileUnavailable(DomainError):
 
 
 def send_prepared(prepared: PreparedFile) -> Response:
-    """The stored file, streamed, with its name and type; conditional (ETag: its SHA-256), never cached
-    by anything but the user's own browser."""
+    """The stored file, streamed (or a presigned redirect to it), with its name and type; conditional
+    (ETag: its SHA-256), never cached by anything but the user's own browser."""
     if not prepared.is_ready:
         raise FileUnavailable(_("This file is not ready: it is being prepared or could not be made."))
     try:
-        path = storage.path_of(prepared.file_name)
-    except ValueError:
-        path = None
-    if path is None or not path.is_file():
-        raise FileUnavailable(_("This file is no longer stored: prepare it again."))
-    response = send_file(
-        path,
-        mimetype=maker_of(prepared.kind).mimetype,
-        as_attachment=True,
-        download_name=prepared.download_name,
-        conditional=True,
-        etag=prepared.sha256,
-        last_modified=prepared.ready_at,
-        max_age=0,
-    )
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+        return storage_web.send_stored(
+            storage.AREA,
+            storage.key_of(prepared.file_name),
+            mimetype=maker_of(prepared.kind).mimetype,
+            as_attachment=True,
+            download_name=prepared.download_name,
+            etag=prepared.sha256,
+            last_modified=prepared.ready_at,
+        )
+    except (storage_web.FileMissing, ValueError):
+        raise FileUnavailable(_("This file is no longer stored: prepare it again.")) from None

@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.models import AuditEvent
 from app.auth.models import LoginSession, Organisation, User
-from app.certificates.files import CertificateFileProblem, checked_path
+from app.certificates.files import CertificateFileProblem, checked_copy
 from app.certificates.models import Certificate
 from app.db import utcnow
 from app.emails.queries import about_person
@@ -34,6 +34,7 @@ from app.judging.models import Assignment, ConflictOfInterest, JuryMember, Score
 from app.links import external_url
 from app.mail import OutgoingEmail
 from app.ranking.models import Award
+from app.storage.backends import FileMissing
 from app.submissions import storage
 from app.submissions.models import Application, Attachment
 
@@ -302,11 +303,11 @@ def write_zip(export: Export, out: BinaryIO) -> None:
                 missing.append(path)
         for path, certificate in export.certificates.items():
             try:
-                source = checked_path(certificate)
+                source = checked_copy(certificate)
             except CertificateFileProblem:
                 missing.append(path)
                 continue
-            with source.open("rb") as handle, archive.open(path, "w") as target:
+            with source as handle, archive.open(path, "w") as target:
                 shutil.copyfileobj(handle, target, CHUNK)
         export.data["files_missing"] = missing
         archive.writestr(
@@ -318,7 +319,7 @@ def write_zip(export: Export, out: BinaryIO) -> None:
 def _copy_attachment(archive: zipfile.ZipFile, path: str, stored_name: str) -> bool:
     try:
         handle = storage.open_stored(stored_name)
-    except (OSError, ValueError):
+    except (OSError, ValueError, FileMissing):
         return False
     with handle, archive.open(path, "w") as target:
         shutil.copyfileobj(handle, target, CHUNK)

@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,6 +26,7 @@ from app.extensions import db
 from app.formatting import local_datetime
 from app.judging.queries import juror_assignment
 from app.results.queries import organisation_laureates
+from app.storage import web as storage_web
 from app.submissions import notifications, services, storage
 from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
@@ -306,8 +306,7 @@ def upload_attachment(application_id: int):
         services.add_attachment(application, stored, current_user)
         db.session.commit()
     except SQLAlchemyError:
-        db.session.rollback()
-        storage.remove(stored.stored_name)  # no file without its row
+        db.session.rollback()  # deletes the file too: no file without its row
         raise
     flash(_("“%(name)s” is attached.", name=stored.original_name), "success")
     return _back_to_attachments(application)
@@ -322,10 +321,8 @@ def delete_attachment(attachment_id: int):
     if not permissions.can_edit_application(current_user, application):
         return _refuse(application)
     name = attachment.original_name
-    stored_name = services.delete_attachment(attachment)
-    db.session.commit()
-    # Only once the row is gone for good: a failed commit keeps both row and file.
-    storage.remove(stored_name)
+    services.delete_attachment(attachment)
+    db.session.commit()  # the file goes once the row is gone for good: a failed commit keeps both
     flash(_("“%(name)s” is removed.", name=name), "success")
     return _back_to_attachments(application)
 
@@ -337,23 +334,19 @@ def download_attachment(attachment_id: int):
     assignment = juror_assignment(current_user, attachment.application_id)
     if not permissions.can_download_attachment(current_user, attachment, assignment):
         abort(403)
-    path = storage.path_of(attachment.stored_name)
-    if not path.is_file():
+    inline = request.args.get("inline") == "1" and attachment.content_type in storage.INLINE_CONTENT_TYPES
+    try:
+        return storage_web.send_stored(
+            storage.AREA,
+            storage.key_of(attachment.stored_name),
+            mimetype=attachment.content_type,
+            as_attachment=not inline,
+            download_name=attachment.original_name,
+            etag=attachment.sha256,
+        )
+    except storage_web.FileMissing:
         current_app.logger.error("attachment %s: file %s is missing", attachment.id, attachment.stored_name)
         abort(404)
-    inline = request.args.get("inline") == "1" and attachment.content_type in storage.INLINE_CONTENT_TYPES
-    response = send_file(
-        path,
-        mimetype=attachment.content_type,
-        as_attachment=not inline,
-        download_name=attachment.original_name,
-        etag=attachment.sha256,
-        conditional=True,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 @bp.get("/manage/editions/<int:edition_id>/applications")

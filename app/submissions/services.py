@@ -17,7 +17,7 @@ from app.db import utcnow
 from app.extensions import db
 from app.submissions.enums import FIELDS_OF_ACTION, ApplicationStatus
 from app.submissions.models import Application, Attachment, CriterionAnswer
-from app.submissions.storage import StoredFile
+from app.submissions.storage import StoredFile, remove_after_commit
 
 FIRST_START_YEAR = 1990
 
@@ -255,7 +255,8 @@ def add_attachment(application: Application, stored: StoredFile, user) -> Attach
 
 
 def delete_attachment(attachment: Attachment) -> str:
-    """Remove the row; returns the stored name, whose file the route deletes once the commit succeeded."""
+    """Remove the row, and its file once the commit succeeded (a failed commit keeps both); returns the
+    stored name."""
     application = attachment.application
     record(
         "attachment.deleted",
@@ -266,6 +267,7 @@ def delete_attachment(attachment: Attachment) -> str:
     stored_name = attachment.stored_name
     application.attachments.remove(attachment)
     db.session.flush()
+    remove_after_commit(stored_name)
     return stored_name
 
 

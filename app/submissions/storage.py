@@ -1,8 +1,11 @@
-"""Attachment files on disk: content checks, random names, atomic writes.
+"""Attachment files: content checks, random names, stored with the transaction.
 
 A file is accepted only when its name ends in one of the allowed extensions AND its bytes are of that
-kind; the Content-Type the browser sends is never trusted. Files live in UPLOAD_FOLDER (outside
-static/) under a random name with no extension, so nothing the user chose ever reaches the file system.
+kind; the Content-Type the browser sends is never trusted. The upload is received into a temporary file
+of this machine and checked there; an accepted one is stored in the ``uploads`` area of the storage
+(app/storage/: UPLOAD_FOLDER, outside static/, or an S3 bucket) under a random name with no extension, so
+nothing the user chose ever reaches the file system. It follows the database transaction: the commit that
+records its Attachment keeps it, a rollback deletes it (``app.storage.transaction``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import storage
+from app.extensions import db
+from app.storage import sweep, transaction
+from app.submissions.models import Attachment
 
 CHUNK = 64 * 1024
 MAX_NAME_LENGTH = 255
@@ -77,15 +86,14 @@ def max_file_bytes() -> int:
     return current_app.config["MAX_ATTACHMENT_MB"] * 1024 * 1024
 
 
-def upload_folder() -> Path:
-    return Path(current_app.config["UPLOAD_FOLDER"])
+AREA = "uploads"
 
 
-def path_of(stored_name: str) -> Path:
-    """The file behind a stored name; refuses anything that is not one of our random names."""
+def key_of(stored_name: str) -> str:
+    """The storage key of a stored name; refuses anything that is not one of our random names."""
     if not stored_name or not all(c in "0123456789abcdef" for c in stored_name):
         raise ValueError(f"not a stored attachment name: {stored_name!r}")
-    return upload_folder() / stored_name
+    return stored_name
 
 
 def clean_original_name(name: str | None) -> str:
@@ -153,7 +161,8 @@ def describe_content(path: Path) -> str | None:
 
 
 def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
-    """Check and store one uploaded file; raise UploadRefused with the reason, leaving nothing behind."""
+    """Check and store one uploaded file for the current transaction (its commit keeps the file, its
+    rollback deletes it); raise UploadRefused with the reason, leaving nothing behind."""
     name = clean_original_name(original_name)
     extension = extension_of(name)
     claimed = KIND_BY_EXTENSION.get(extension)
@@ -165,12 +174,10 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
                 kinds=kinds_label(),
             )
         )
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
     limit = max_file_bytes()
     digest = hashlib.sha256()
     size = 0
-    descriptor, temp_name = tempfile.mkstemp(prefix=".upload-", dir=folder)
+    descriptor, temp_name = tempfile.mkstemp(prefix="prizejury-upload-")
     temp_path = Path(temp_name)
     try:
         with os.fdopen(descriptor, "wb") as temp:
@@ -208,10 +215,10 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
                 )
             raise UploadRefused(message)
         stored_name = secrets.token_hex(16)
-        os.replace(temp_path, path_of(stored_name))
-    except BaseException:
+        with temp_path.open("rb") as checked:
+            transaction.put(AREA, key_of(stored_name), checked)
+    finally:
         temp_path.unlink(missing_ok=True)
-        raise
     return StoredFile(
         stored_name=stored_name,
         original_name=name,
@@ -222,10 +229,20 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
 
 
 def open_stored(stored_name: str) -> BinaryIO:
-    """A stored attachment's bytes, opened for reading (the caller closes it); OSError when it is gone."""
-    return path_of(stored_name).open("rb")
+    """A stored attachment's bytes, opened for reading (the caller closes it); FileMissing when it is gone."""
+    return storage.area(AREA).open(key_of(stored_name))
 
 
 def remove(stored_name: str) -> None:
-    """Delete a stored file; a file already gone is not an error."""
-    path_of(stored_name).unlink(missing_ok=True)
+    """Delete a stored file now (after the commit that forgot it); a file already gone is not an error."""
+    storage.area(AREA).delete(key_of(stored_name))
+
+
+def remove_after_commit(stored_name: str) -> None:
+    """Delete a stored file once the transaction that stops pointing at it commits."""
+    transaction.delete_after_commit(AREA, key_of(stored_name))
+
+
+@sweep.owns(AREA)
+def _recorded_files() -> list[str]:
+    return list(db.session.scalars(select(Attachment.stored_name)))

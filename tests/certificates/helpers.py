@@ -8,10 +8,10 @@ import random
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from app.auth.models import Organisation, User
 from app.certificates import files, queries
@@ -22,6 +22,7 @@ from app.certificates.pdf import sha256_hex
 from app.contests.models import Edition
 from app.extensions import db
 from app.submissions.models import Application
+from tests import stored
 
 # --- Content and PDFs --------------------------------------------------------------------------------------
 
@@ -163,14 +164,18 @@ def build_published(make, **edition_fields) -> Published:
     )
 
 
-def certificate_files(app) -> list[Path]:
-    """Every file under CERTIFICATE_FOLDER, pending ones included."""
-    folder = Path(app.config["CERTIFICATE_FOLDER"])
-    return sorted(path for path in folder.rglob("*") if path.is_file())
+def certificate_files(app=None) -> list[str]:
+    """The key of every file stored in the certificates' area (on either backend)."""
+    return stored.keys(files.AREA)
 
 
 def stored_bytes(certificate: Certificate) -> bytes:
-    return files.path_of(certificate.file_name).read_bytes()
+    return stored.read(files.AREA, certificate.file_name)
+
+
+def recorded_files() -> list[str]:
+    """The keys the certificates' records point at."""
+    return sorted(db.session.scalars(select(Certificate.file_name)))
 
 
 def plant_certificate(edition, organisation, *, data: bytes = b"%PDF-1.7 planted", **fields) -> Certificate:
@@ -209,9 +214,7 @@ def plant_certificate(edition, organisation, *, data: bytes = b"%PDF-1.7 planted
         status=fields.pop("status", CertificateStatus.ISSUED),  # its file is written below
         **fields,
     )
-    path = files.path_of(certificate.file_name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    stored.write(files.AREA, certificate.file_name, data)
     db.session.add(certificate)
     db.session.flush()
     return certificate
@@ -221,4 +224,4 @@ def staged_pdf(certificate: Certificate) -> bytes:
     """The PDF of a certificate issued in this transaction: commits it, so its job renders the file (jobs
     run at once in the tests), and reads the stored file."""
     db.session.commit()
-    return files.path_of(certificate.file_name).read_bytes()
+    return stored.read(files.AREA, certificate.file_name)

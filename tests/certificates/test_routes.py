@@ -6,7 +6,6 @@ import hashlib
 import io
 import logging
 import zipfile
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -15,13 +14,14 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.certificates import jobs, pdf
 from app.certificates.enums import CertificateKind, CertificateLanguage
-from app.certificates.files import file_problem, path_of
+from app.certificates.files import AREA, file_problem
 from app.certificates.issue import issue_certificates, revoke_certificate
 from app.certificates.models import Certificate
 from app.certificates.queries import edition_certificates
 from app.db import utcnow
 from app.extensions import db
 from app.prepared.models import PreparedFile
+from tests import stored
 from tests.certificates.helpers import (
     build_published,
     certificate_files,
@@ -175,6 +175,7 @@ def test_verify_form_empty_code_shows_the_error(client):
 # --- Downloads ----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 def test_download_laureates_user_gets_the_stored_file(client, auth, issued):
     certificate = issued.certificate_of("obrnice")
     auth.login(issued.users["obrnice"].email)
@@ -193,6 +194,7 @@ def test_download_laureates_user_gets_the_stored_file(client, auth, issued):
     )
 
 
+@pytest.mark.both_backends
 def test_download_unicode_file_name(client, auth, issued):
     certificate = issued.certificate_of("heraklion")
     auth.login(issued.users["heraklion"].email)
@@ -214,6 +216,7 @@ def test_download_organiser_gets_any_certificate(client, auth, issued):
     assert response.data == stored_bytes(certificate)
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("who", ["other_laureate", "juror"])
 def test_download_participation_certificate_refused_to_other_users(client, auth, make, issued, who):
     issue_certificates(issued.edition, participation=True)
@@ -273,12 +276,12 @@ def test_download_serves_the_stored_file_never_a_new_rendering(client, auth, iss
     assert response.data == original
 
 
+@pytest.mark.both_backends
 def test_download_altered_file_is_refused_cleanly(client, auth, issued, caplog):
     certificate = issued.certificate_of("obrnice")
-    path = path_of(certificate.file_name)
-    data = bytearray(path.read_bytes())
+    data = bytearray(stored.read(AREA, certificate.file_name))
     data[len(data) // 2] ^= 0xFF  # one byte changed somewhere in the middle
-    path.write_bytes(bytes(data))
+    stored.write(AREA, certificate.file_name, bytes(data))
     auth.login(issued.users["obrnice"].email)
 
     with caplog.at_level(logging.ERROR):
@@ -292,9 +295,10 @@ def test_download_altered_file_is_refused_cleanly(client, auth, issued, caplog):
     assert "does not match the SHA-256 on record" in caplog.text
 
 
+@pytest.mark.both_backends
 def test_download_missing_file_is_refused_cleanly(client, auth, issued):
     certificate = issued.certificate_of("obrnice")
-    path_of(certificate.file_name).unlink()
+    stored.delete(AREA, certificate.file_name)
     auth.login(issued.organiser.email)
 
     response = client.get(f"/certificates/{certificate.verification_code}.pdf")
@@ -349,9 +353,10 @@ def test_edition_list_shows_every_certificate(client, auth, issued):
     assert "Certificates issued: 3 of 3." in html
 
 
+@pytest.mark.both_backends
 def test_edition_list_flags_a_file_that_no_longer_matches(client, auth, issued):
     certificate = issued.certificate_of("kocaeli")
-    path_of(certificate.file_name).write_bytes(b"%PDF-1.7 something else")
+    stored.write(AREA, certificate.file_name, b"%PDF-1.7 something else")
     auth.login(issued.organiser.email)
 
     html = client.get(f"/manage/editions/{issued.edition.id}/certificates").get_data(as_text=True)
@@ -431,6 +436,7 @@ def download_zip(client, edition):
     return client.get(f"/manage/editions/{edition.id}/files/{prepared.id}", buffered=True)
 
 
+@pytest.mark.both_backends
 def test_zip_asked_once_is_prepared_and_holds_every_certificate_byte_for_byte(client, auth, issued):
     auth.login(issued.organiser.email)
 
@@ -492,11 +498,12 @@ def test_zip_prepared_again_on_request_or_once_a_certificate_changed(client, aut
     assert f"Dosta-{issued.edition.year}-joint-2nd-place-Kocaeli.pdf" not in names
 
 
+@pytest.mark.both_backends
 def test_zip_leaves_out_revoked_and_altered_files_and_says_so(client, auth, issued, db):
     revoke_certificate(issued.certificate_of("kocaeli"))
     db.session.commit()
     altered = issued.certificate_of("heraklion")
-    path_of(altered.file_name).write_bytes(b"%PDF-1.7 forged")
+    stored.write(AREA, altered.file_name, b"%PDF-1.7 forged")
     auth.login(issued.organiser.email)
 
     prepare_zip(auth, issued.edition)
@@ -508,6 +515,7 @@ def test_zip_leaves_out_revoked_and_altered_files_and_says_so(client, auth, issu
     assert f"Ηράκλειο ({altered.verification_code}): file altered" in archive.read("PROBLEMS.txt").decode()
 
 
+@pytest.mark.both_backends
 def test_zip_that_fails_says_why_and_can_be_tried_again(client, auth, issued, db, app, monkeypatch):
     auth.login(issued.organiser.email)
 
@@ -527,7 +535,7 @@ def test_zip_that_fails_says_why_and_can_be_tried_again(client, auth, issued, db
     assert "Try again: Certificates (ZIP)" in page
     assert refused.status_code == 302
     assert latest_zip().status == "ready"
-    assert [p.name for p in (Path(app.config["EXPORT_FOLDER"])).iterdir()] == [latest_zip().file_name]
+    assert stored.keys("exports") == [latest_zip().file_name]
 
 
 def test_zip_of_another_edition_or_unknown_is_not_found(client, auth, issued, make, db):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,6 +16,10 @@ from app.prepared.enums import PreparedKind, PreparedStatus
 from app.prepared.jobs import MAX_ATTEMPTS, prepare_file, remove_expired, sweep_prepared_files
 from app.prepared.models import PreparedFile
 from app.prepared.requests import request_file
+from app.storage import transaction
+from tests import stored
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -57,9 +61,10 @@ def test_request_file_records_one_file_made_by_its_job(app, edition):
 
     assert new
     assert prepared.status == PreparedStatus.READY
-    path = storage.path_of(prepared.file_name)
-    assert storage.digest(path) == (prepared.size, prepared.sha256)
-    assert zipfile.ZipFile(path).namelist() == ["SHA256SUMS"]
+    data = stored.read(storage.AREA, prepared.file_name)
+    assert storage.digest(io.BytesIO(data)) == (prepared.size, prepared.sha256)
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["SHA256SUMS"]
+    assert stored.keys(storage.AREA) == [prepared.file_name]
     assert prepared.source_stamp and prepared.ready_at and prepared.claimed_at is None
 
 
@@ -125,15 +130,12 @@ def test_remove_expired_removes_old_files_and_their_rows(app, edition):
     old, _ = _ask(edition)
     old.created_at = utcnow() - timedelta(days=app.config["PREPARED_FILE_DAYS"] + 1)
     db.session.commit()
-    path = storage.path_of(old.file_name)
     recent, _ = _ask(edition, again=True)
-    (path.parent / ".9-certificates_zip.zip.abc.partial").write_bytes(b"half")
 
     assert remove_expired(utcnow() + timedelta(seconds=app.config["PREPARED_FILE_LEASE"] + 1)) == 1
 
-    assert not path.exists()
     assert [f.id for f in db.session.scalars(select(PreparedFile))] == [recent.id]
-    assert sorted(p.name for p in path.parent.iterdir()) == [recent.file_name]
+    assert stored.keys(storage.AREA) == [recent.file_name]
 
 
 def test_write_file_that_raises_leaves_nothing(app):
@@ -144,20 +146,31 @@ def test_write_file_that_raises_leaves_nothing(app):
     with pytest.raises(OSError, match="disk full"):
         storage.write_file("1-jury_report.pdf", half)
 
-    assert list(Path(app.config["EXPORT_FOLDER"]).iterdir()) == []
+    assert stored.keys(storage.AREA) == []
+    assert transaction.pending() == {"written": [], "doomed": []}
 
 
-@pytest.mark.parametrize("name", ["../certificates/x.pdf", "/etc/passwd", "", "."])
-def test_path_of_refuses_anything_outside_the_folder(app, name):
-    with pytest.raises(ValueError, match="not a prepared file"):
-        storage.path_of(name)
+def test_write_file_is_kept_by_the_commit_and_deleted_by_a_rollback(app, db):
+    storage.write_file("1-jury_report-kept.pdf", lambda out: out.write(b"%PDF-1.7 kept"))
+    db.session.commit()
+    storage.write_file("2-jury_report-undone.pdf", lambda out: out.write(b"%PDF-1.7 undone"))
+    db.session.rollback()
+
+    assert stored.keys(storage.AREA) == ["1-jury_report-kept.pdf"]
+    assert stored.read(storage.AREA, "1-jury_report-kept.pdf") == b"%PDF-1.7 kept"
+
+
+@pytest.mark.parametrize("name", ["../certificates/x.pdf", "/etc/passwd", "", ".", ".hidden"])
+def test_key_of_refuses_anything_outside_the_area(app, name):
+    with pytest.raises(ValueError, match="not a storage key"):
+        storage.key_of(name)
 
 
 def test_download_of_a_file_no_longer_stored_explains(client, auth, make, edition):
     organiser = make.organiser()
     db.session.commit()
     prepared, _ = _ask(edition)
-    storage.path_of(prepared.file_name).unlink()
+    stored.delete(storage.AREA, prepared.file_name)
     auth.login(organiser.email)
 
     response = client.get(f"/manage/editions/{edition.id}/files/{prepared.id}", follow_redirects=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +10,7 @@ from app.auth.models import User
 from app.certificates.models import Certificate
 from app.contests.models import Edition
 from app.ranking.models import Award
+from app.storage import area
 from app.submissions.models import Application
 
 # Sheet scores per criterion (three criteria of weight 1), so each total is the mean of the three:
@@ -87,7 +87,6 @@ def small(make, db):
 class FakeCertificates:
     """Records the calls; writes one file and one Certificate per award, as the real service does."""
 
-    folder: Path
     calls: list = field(default_factory=list)
     fail: bool = False  # raise before doing anything
     break_commit: bool = False  # write the files, then leave a row the database refuses
@@ -101,9 +100,7 @@ class FakeCertificates:
         issued = []
         for award in db.session.query(Award).filter_by(edition_id=edition.id).order_by(Award.id):
             name = f"{edition.slug}/{award.organisation_id}.pdf"
-            path = self.folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(b"%PDF-1.7 fake")
+            area("certificates").put(name, b"%PDF-1.7 fake")
             certificate = Certificate(
                 edition_id=edition.id,
                 organisation_id=award.organisation_id,
@@ -135,6 +132,6 @@ class FakeCertificates:
 @pytest.fixture
 def fake_certificates(app, monkeypatch):
     """Replace app.certificates.issue.issue_certificates by a recording stand-in."""
-    fake = FakeCertificates(Path(app.config["CERTIFICATE_FOLDER"]))
+    fake = FakeCertificates()
     monkeypatch.setattr("app.certificates.issue.issue_certificates", fake)
     return fake

@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -19,6 +18,7 @@ from app.results import notifications, publication
 from app.results.cli import register_commands
 from app.results.jobs import resume_follow_ups
 from app.results.models import PublicationPlan
+from tests import stored
 
 
 def record_podium(small, app, db, places=None):
@@ -65,8 +65,7 @@ def snapshot(db):
 
 
 def files_in(app) -> list[str]:
-    root = Path(app.config["CERTIFICATE_FOLDER"])
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    return stored.keys("certificates")
 
 
 def test_publish_now_publishes_issues_certificates_and_emails(
@@ -401,11 +400,10 @@ def test_publish_with_real_certificates_stores_their_files(small, app, db, outbo
         result = publication.publish_results(small.edition, language="en", participation=False)
 
     assert (result.published, result.certificates, result.emails) == (True, 3, 5)
-    root = Path(app.config["CERTIFICATE_FOLDER"])
     certificates = db.session.scalars(select(Certificate).order_by(Certificate.id)).all()
     assert len(certificates) == 3
     for certificate in certificates:
-        pdf = (root / certificate.file_name).read_bytes()
+        pdf = stored.read("certificates", certificate.file_name)
         assert pdf.startswith(b"%PDF")
         assert hashlib.sha256(pdf).hexdigest() == certificate.sha256
     assert files_in(app) == sorted(c.file_name for c in certificates)

@@ -1,10 +1,9 @@
 """What the submissions tests share: a complete form, a snapshot of everything a request could change."""
 
-from pathlib import Path
-
 from sqlalchemy import func, select
 
 from app.models import Application, Attachment, AuditEvent
+from tests import stored
 
 
 def complete_form(application, **overrides) -> dict:
@@ -24,9 +23,9 @@ def complete_form(application, **overrides) -> dict:
     return data
 
 
-def uploaded_files(app) -> list[str]:
-    folder = Path(app.config["UPLOAD_FOLDER"])
-    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+def uploaded_files(app=None) -> list[str]:
+    """The keys stored in the uploads' area (on either backend)."""
+    return stored.keys("uploads")
 
 
 def snapshot(db, app):

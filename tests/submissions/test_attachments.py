@@ -1,15 +1,17 @@
 """Uploading, removing and downloading attachments: content checks, limits, headers, nothing left behind."""
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from app.models import Attachment
+from tests import stored
 from tests.submissions.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PLAIN_ZIP, PNG, TEXT, multipart, upload
 from tests.submissions.helpers import snapshot, uploaded_files
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture
@@ -57,7 +59,7 @@ def test_upload_accepted_kinds_are_stored_with_their_metadata(
     assert attachment.sha256 == hashlib.sha256(data).hexdigest()
     assert len(attachment.stored_name) == 32
     assert uploaded_files(app) == [attachment.stored_name]
-    assert (Path(app.config["UPLOAD_FOLDER"]) / attachment.stored_name).read_bytes() == data
+    assert stored.read("uploads", attachment.stored_name) == data
 
 
 @pytest.mark.parametrize(
@@ -265,6 +267,6 @@ def test_download_inline_only_for_pdf_and_images(client, db, make, own):
 def test_download_missing_file_is_404(app, client, db, make, own):
     attachment = make.attachment(own)
     db.session.commit()
-    (Path(app.config["UPLOAD_FOLDER"]) / attachment.stored_name).unlink()
+    stored.delete("uploads", attachment.stored_name)
 
     assert client.get(f"/attachments/{attachment.id}").status_code == 404

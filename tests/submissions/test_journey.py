@@ -3,13 +3,14 @@
 import hashlib
 import re
 from datetime import timedelta
-from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.db import utcnow
 from app.formatting import local_datetime
 from app.models import Application, Attachment, AuditEvent
+from tests import stored
 from tests.submissions.files import PDF, multipart, upload
 from tests.submissions.helpers import complete_form, snapshot
 
@@ -26,6 +27,7 @@ def _the_application(db) -> Application:
     return db.session.scalars(select(Application)).one()
 
 
+@pytest.mark.both_backends
 def test_applicant_journey_end_to_end(app, client, auth, make, db, outbox):
     edition = make.edition(phase="open", year=2013, name="4th Dosta!-Congress Prize for Municipalities")
     obrnice = make.organisation(name="Obrnice", country="CZ")
@@ -93,7 +95,7 @@ def test_applicant_journey_end_to_end(app, client, auth, make, db, outbox):
         len(PDF),
     )
     assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
-    assert (Path(app.config["UPLOAD_FOLDER"]) / attachment.stored_name).read_bytes() == PDF
+    assert stored.read("uploads", attachment.stored_name) == PDF
 
     # Submit while incomplete: every missing item listed at once, nothing changes.
     response = auth.post(f"{view_url}/submit", form_url=view_url)

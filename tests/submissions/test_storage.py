@@ -1,11 +1,13 @@
 """app/submissions/storage.py: names, content detection, atomic storage."""
 
 import io
+import tempfile
 import unicodedata
 
 import pytest
 
 from app.submissions import storage
+from tests import stored
 from tests.submissions.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PLAIN_ZIP, PNG, TEXT
 from tests.submissions.helpers import uploaded_files
 
@@ -62,31 +64,58 @@ def test_detect_kind_by_content(tmp_path, data, kind):
 
 
 @pytest.mark.parametrize("stored_name", ["../secret", "", "abc.pdf", "/etc/passwd"])
-def test_path_of_refuses_names_we_did_not_make(app, stored_name):
+def test_key_of_refuses_names_we_did_not_make(app, stored_name):
     with pytest.raises(ValueError):
-        storage.path_of(stored_name)
+        storage.key_of(stored_name)
 
 
-def test_save_upload_stores_under_a_random_name_and_leaves_no_temporary_file(app, request_context):
-    stored = storage.save_upload(io.BytesIO(PDF), "report.pdf")
+@pytest.fixture
+def temporary_folder(tmp_path, monkeypatch):
+    """Where uploads are received and checked before they are stored."""
+    folder = tmp_path / "received"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
-    assert uploaded_files(app) == [stored.stored_name]
-    assert storage.path_of(stored.stored_name).read_bytes() == PDF
-    assert (stored.original_name, stored.content_type, stored.size_bytes) == (
+
+@pytest.mark.both_backends
+def test_save_upload_stores_under_a_random_name_and_leaves_no_temporary_file(
+    app, db, request_context, temporary_folder
+):
+    saved = storage.save_upload(io.BytesIO(PDF), "report.pdf")
+    db.session.commit()
+
+    assert uploaded_files() == [saved.stored_name]
+    assert stored.read(storage.AREA, saved.stored_name) == PDF
+    assert (saved.original_name, saved.content_type, saved.size_bytes) == (
         "report.pdf",
         "application/pdf",
         len(PDF),
     )
+    assert list(temporary_folder.iterdir()) == []
 
 
-def test_save_upload_refused_leaves_no_temporary_file(app, request_context):
+@pytest.mark.both_backends
+def test_save_upload_rolled_back_leaves_no_file(app, db, request_context):
+    storage.save_upload(io.BytesIO(PDF), "report.pdf")
+
+    db.session.rollback()
+
+    assert uploaded_files() == []
+
+
+@pytest.mark.both_backends
+def test_save_upload_refused_leaves_no_temporary_file(app, request_context, temporary_folder):
     with pytest.raises(storage.UploadRefused):
         storage.save_upload(io.BytesIO(PNG), "photo.pdf")
 
-    assert uploaded_files(app) == []
+    assert uploaded_files() == []
+    assert list(temporary_folder.iterdir()) == []
 
 
-def test_remove_missing_file_is_not_an_error(app):
-    storage.remove("0123456789abcdef")
+@pytest.mark.both_backends
+def test_remove_missing_file_is_not_an_error(app, db):
+    storage.remove_after_commit("0123456789abcdef")
+    db.session.commit()
 
-    assert uploaded_files(app) == []
+    assert uploaded_files() == []
