@@ -13,31 +13,36 @@ per check, not one per probe.
 from __future__ import annotations
 
 import logging
-import tempfile
+import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, wait
-from pathlib import Path
 
 import redis
 from flask import Flask
 from sqlalchemy import text
 
-from app import jobs
+from app import jobs, storage
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-STORAGE_FOLDERS = ("UPLOAD_FOLDER", "CERTIFICATE_FOLDER", "EXPORT_FOLDER")
 OK, DOWN, TIMEOUT = "ok", "down", "timeout"
 
 
 def storage_is_writable(app: Flask) -> bool:
-    """Whether a file can be written (and removed) in each of the folders where the site keeps files."""
-    for key in STORAGE_FOLDERS:
-        with tempfile.NamedTemporaryFile(dir=Path(app.config[key]), prefix=".readyz-") as probe:
-            probe.write(b"ok")
-            probe.flush()
+    """Whether a file can be written, read and removed in each area of the file storage (app/storage/):
+    each folder of the local backend, the bucket of the S3 one."""
+    with app.app_context():
+        for name in storage.AREAS:
+            area = storage.area(name)
+            key = f"readyz/{secrets.token_hex(8)}"
+            area.put(key, b"ok")
+            try:
+                if not area.exists(key):
+                    return False
+            finally:
+                area.delete(key)
     return True
 
 

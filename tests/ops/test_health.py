@@ -103,7 +103,13 @@ def _break(name, tmp_path):
         return {"REDIS_URL": REDIS_URL}, None
     if name == "queue":
         return {"JOBS_QUEUE_URL": QUEUE_URL, "JOBS_EAGER": False}, None
-    return {}, lambda: shutil.rmtree(tmp_path / "certificates")  # storage
+    return {}, lambda: _unwritable(tmp_path / "certificates")  # storage
+
+
+def _unwritable(folder):
+    """A storage folder replaced by a file: nothing can be written under it (as a full or unmounted disk)."""
+    shutil.rmtree(folder)
+    folder.write_bytes(b"")
 
 
 @pytest.mark.parametrize("down", ["database", "redis", "queue", "storage"])
@@ -123,7 +129,7 @@ def test_readyz_names_the_dependency_that_is_down(build_app, tmp_path, down):
 
 def test_readyz_never_tells_addresses_passwords_or_errors(build_app, tmp_path):
     app = build_app(**EVERYTHING_DOWN)
-    shutil.rmtree(tmp_path / "exports")
+    _unwritable(tmp_path / "exports")
 
     response = app.test_client().get("/readyz")
 
@@ -182,3 +188,15 @@ def test_probes_are_not_rate_limited(build_app, application_limit):
 
     assert limited[-1] == 429  # the limit applies to pages
     assert probes == [200] * 6
+
+
+def test_readyz_checks_the_s3_bucket(build_app, s3_server):
+    settings = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": s3_server, "S3_PREFIX": "readyz/"}
+    ready = build_app(**settings, S3_BUCKET="prizejury-test")
+    missing = build_app(**settings, S3_BUCKET="no-such-bucket")
+
+    assert ready.test_client().get("/readyz").get_json()["checks"]["storage"] == "ok"
+    answer = missing.test_client().get("/readyz")
+    assert answer.status_code == 503
+    assert answer.get_json()["checks"]["storage"] == "down"
+    assert "no-such-bucket" not in answer.get_data(as_text=True)
