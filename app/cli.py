@@ -69,8 +69,11 @@ def register(app: Flask) -> None:
     from app.auth.cli import register_commands as register_user_commands
     from app.results.cli import register_commands as register_results_commands
 
+    from app.backup.cli import backup_cli
+
     register_user_commands(users_cli)
     register_results_commands(app)
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(backup_cli)

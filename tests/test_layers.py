@@ -44,6 +44,7 @@ INFRASTRUCTURE = (
     "countries",
     "web",
     "audit",
+    "backup",
     "ordinals",
     "languages",
 )
