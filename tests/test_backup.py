@@ -1,13 +1,12 @@
 """flask backup create/verify/restore: database and files together, checked, into an empty installation."""
 
-import os
 import re
 import tarfile
 from pathlib import Path
 
 import pytest
 from flask_migrate import stamp
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.auth.models import Organisation
@@ -17,6 +16,7 @@ from app.extensions import db as _db
 from app.submissions.models import Application, Attachment
 from tests import factories
 from tests.crawl import ROLES, crawl, log_in, start_urls
+from tests.databases import empty_database_url
 
 CSRF = re.compile(r'(name="csrf_token"[^>]*value=|name="csrf-token" content=)"[^"]*"')
 
@@ -43,23 +43,10 @@ def _invoke(app, *args):
         return app.test_cli_runner().invoke(args=list(args))
 
 
-def _empty_database(folder: Path) -> str:
-    """In CI's PostgreSQL pass, an emptied second PostgreSQL database (backups cross backends both ways)."""
-    url = os.environ.get("TEST_MIGRATION_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{folder / 'restored.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 def _empty_installation(folder: Path):
     return create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=_empty_database(folder),
+        SQLALCHEMY_DATABASE_URI=empty_database_url(folder),
         UPLOAD_FOLDER=str(folder / "uploads"),
         CERTIFICATE_FOLDER=str(folder / "certificates"),
         EXPORT_FOLDER=str(folder / "exports"),

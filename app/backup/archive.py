@@ -58,6 +58,9 @@ class Writer:
         self.tar.addfile(info, hashing)
         self.members[name] = {"sha256": hashing.sha.hexdigest(), "size": size}
 
+    def abandon(self) -> None:
+        self.tar.close()
+
     def close(self, manifest: dict) -> None:
         body = json.dumps({**manifest, "members": self.members}, indent=1, sort_keys=True).encode()
         info = tarfile.TarInfo(MANIFEST)
@@ -96,7 +99,7 @@ def _open(path: Path) -> tarfile.TarFile:
         ) from None
 
 
-def verify(path: Path) -> dict:
+def verify(path: Path, expected_format: str = FORMAT) -> dict:
     """Check the archive (against its sidecar when there is one) and every member against the manifest.
 
     Returns the manifest; raises BackupProblem on the first difference, having changed nothing.
@@ -139,7 +142,7 @@ def verify(path: Path) -> dict:
         manifest = json.loads(manifest_body)
     except ValueError:
         raise BackupProblem(_("%(path)s: its manifest is not readable.", path=path)) from None
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format") != expected_format or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupProblem(
             _("%(path)s is not a prizejury backup of a format this version reads.", path=path)
         )

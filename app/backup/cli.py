@@ -71,3 +71,40 @@ def restore(path: str) -> None:
             files=summary.files,
         )
     )
+
+
+@backup_cli.command("export-edition")
+@click.argument("slug")
+@click.argument("path", type=click.Path(dir_okay=False))
+def export_edition(slug: str, path: str) -> None:
+    """Write one edition (its applications, files, sheets, awards, certificates) to PATH."""
+    from app.backup.edition import export_edition as export
+
+    summary = _run(lambda target: export(slug, target), path)
+    click.echo(
+        _(
+            "Edition %(slug)s written to %(path)s: %(rows)d rows, %(files)d files.",
+            slug=summary.slug,
+            path=path,
+            rows=sum(summary.rows.values()),
+            files=summary.files,
+        )
+    )
+
+
+@backup_cli.command("import-edition")
+@click.argument("path", type=click.Path(dir_okay=False))
+def import_edition(path: str) -> None:
+    """Add an exported edition to this installation (checked first; nothing changes if it cannot be)."""
+    from app.backup.edition import import_edition as add
+
+    summary = _run(add, path)
+    click.echo(
+        _(
+            "Edition %(slug)s imported from %(path)s: %(rows)d rows, %(files)d files.",
+            slug=summary.slug,
+            path=path,
+            rows=sum(summary.rows.values()),
+            files=summary.files,
+        )
+    )

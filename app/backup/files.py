@@ -27,6 +27,16 @@ def stored_files(area: str) -> Iterator[tuple[str, int]]:
             yield path.relative_to(root).as_posix(), path.stat().st_size
 
 
+def file_size(area: str, name: str) -> int | None:
+    """The stored file's size, or None when there is no such file."""
+    path = _root(area) / name
+    return path.stat().st_size if path.is_file() else None
+
+
+def delete_file(area: str, name: str) -> None:
+    (_root(area) / name).unlink(missing_ok=True)
+
+
 def open_file(area: str, name: str) -> BinaryIO:
     return (_root(area) / name).open("rb")
 

@@ -65,10 +65,13 @@ def dump_table(connection: Connection, table: Table, out: IO[str]) -> int:
     count = 0
     statement = select(table).order_by(*table.primary_key.columns)
     for row in connection.execution_options(yield_per=BATCH).execute(statement).mappings():
-        out.write(json.dumps({key: encode(value) for key, value in row.items()}, ensure_ascii=False))
-        out.write("\n")
+        out.write(to_line(row))
         count += 1
     return count
+
+
+def to_line(row: dict[str, Any]) -> str:
+    return json.dumps({key: encode(value) for key, value in row.items()}, ensure_ascii=False) + "\n"
 
 
 def read_rows(lines: Iterable[str]) -> Iterator[dict[str, Any]]:
