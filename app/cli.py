@@ -67,6 +67,7 @@ def worker(workers: int | None, no_scheduler: bool) -> None:
 
 def register(app: Flask) -> None:
     from app.auth.cli import register_commands as register_user_commands
+    from app.backup.cli import backup_cli
     from app.results.cli import register_commands as register_results_commands
 
     register_user_commands(users_cli)
@@ -74,3 +75,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(worker)
+    app.cli.add_command(backup_cli)

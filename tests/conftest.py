@@ -119,6 +119,12 @@ def _empty_the_database():
     _db.engine.dispose()
 
 
+def fresh_requests(app):
+    """An app a test keeps one app context open for: each request still starts with an empty `g`."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_the_previous_request)
+    return app
+
+
 @pytest.fixture
 def app_settings() -> dict:
     """Settings over TestingConfig for the `app` fixture; a test module overrides it to change them."""

@@ -47,6 +47,7 @@ INFRASTRUCTURE = (
     "countries",
     "web",
     "audit",
+    "backup",
     "ordinals",
     "languages",
     "ops",
