@@ -1,8 +1,10 @@
 """Attachment files on disk: content checks, random names, atomic writes.
 
 A file is accepted only when its name ends in one of the allowed extensions AND its bytes are of that
-kind; the Content-Type the browser sends is never trusted. Files live in UPLOAD_FOLDER (outside
-static/) under a random name with no extension, so nothing the user chose ever reaches the file system.
+kind; the Content-Type the browser sends is never trusted. A DOCX or ODT must also unpack within limits and
+an image hold a bounded number of pixels (``check_content``, app/file_checks.py). Files live in
+UPLOAD_FOLDER (outside static/) under a random name with no extension, so nothing the user chose ever
+reaches the file system.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import BinaryIO
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+
+from app import file_checks
 
 CHUNK = 64 * 1024
 MAX_NAME_LENGTH = 255
@@ -54,6 +58,8 @@ KINDS = {
 KIND_BY_EXTENSION = {extension: kind for kind in KINDS.values() for extension in kind.extensions}
 INLINE_CONTENT_TYPES = frozenset(kind.content_type for kind in KINDS.values() if kind.inline)
 ACCEPT_ATTRIBUTE = ",".join(KIND_BY_EXTENSION)  # for <input type=file accept=...>
+ARCHIVE_KINDS = frozenset({"docx", "odt"})  # ZIP containers
+IMAGE_FORMATS = {"jpeg": "JPEG", "png": "PNG"}  # Pillow's names
 
 
 class UploadRefused(Exception):
@@ -152,6 +158,18 @@ def describe_content(path: Path) -> str | None:
     return guess.extension.upper() if guess is not None else None
 
 
+def check_content(path: Path, kind: Kind, name: str) -> None:
+    """Refuse a file of a genuine kind that would cost its reader too much to open (app/file_checks.py): an
+    office document that unpacks to too much, an image of too many pixels."""
+    try:
+        if kind.code in ARCHIVE_KINDS:
+            file_checks.check_archive(path, name)
+        elif kind.code in IMAGE_FORMATS:
+            file_checks.check_image_pixels(path, name, formats=[IMAGE_FORMATS[kind.code]])
+    except file_checks.ContentRefused as refusal:
+        raise UploadRefused(str(refusal)) from None
+
+
 def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
     """Check and store one uploaded file; raise UploadRefused with the reason, leaving nothing behind."""
     name = clean_original_name(original_name)
@@ -207,6 +225,7 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
                     kinds=kinds_label(),
                 )
             raise UploadRefused(message)
+        check_content(temp_path, claimed, name)
         stored_name = secrets.token_hex(16)
         os.replace(temp_path, path_of(stored_name))
     except BaseException:
