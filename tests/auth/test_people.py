@@ -301,6 +301,18 @@ def test_people_page_paginates_after_fifty(organiser, client, db, make):
     assert "56 people" in first
 
 
+@pytest.mark.parametrize(
+    ("page", "status", "shown"),
+    [("9" * 30, 404, None), ("100001", 404, None), ("100000", 200, 0), ("-5", 200, 1), ("x", 200, 1)],
+)
+def test_people_page_number_out_of_range_is_404_or_the_first_page(organiser, client, page, status, shown):
+    response = client.get(f"/manage/people?page={page}")
+
+    assert response.status_code == status
+    if shown is not None:
+        assert len(people_names(text(response))) == shown
+
+
 PEOPLE_PAGES = [
     ("get", "/manage/people"),
     ("get", "/manage/people/invite"),

@@ -20,7 +20,7 @@ from app.auth.routes import bp, safe_next, signed_in_user
 from app.auth.routes.account import email_taken_message
 from app.auth.tokens import link_validity
 from app.extensions import db
-from app.web import load_or_404
+from app.web import load_or_404, page_number
 
 PEOPLE_PER_PAGE = 50
 
@@ -58,6 +58,7 @@ def people():
     )
     page = db.paginate(
         people_query(filters),
+        page=page_number(),
         per_page=PEOPLE_PER_PAGE,
         max_per_page=PEOPLE_PER_PAGE,
         error_out=False,
