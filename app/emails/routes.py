@@ -26,7 +26,8 @@ EMAILS_PER_PAGE = 50
 def _render_log(template: str, where, **context):
     form = EmailFilterForm(formdata=request.args)
     form.validate()
-    status = EmailStatus(form.status.data) if form.status.data and not form.status.errors else None
+    chosen = (form.status.data or "").strip()  # Optional() lets a blank one through unchecked
+    status = EmailStatus(chosen) if chosen and not form.status.errors else None
     page = db.paginate(
         emails(where, status),
         page=page_number(),

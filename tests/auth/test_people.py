@@ -313,6 +313,17 @@ def test_people_page_number_out_of_range_is_404_or_the_first_page(organiser, cli
         assert len(people_names(text(response))) == shown
 
 
+@pytest.mark.parametrize("parameter", ["role", "status", "country", "organisation"])
+def test_people_filter_of_blank_space_is_no_filter(organiser, client, make, db, parameter):
+    make.applicant(name="Ann Applicant")
+    db.session.commit()
+
+    response = client.get(f"/manage/people?{parameter}=%20")
+
+    assert response.status_code == 200
+    assert "Ann Applicant" in people_names(text(response))
+
+
 PEOPLE_PAGES = [
     ("get", "/manage/people"),
     ("get", "/manage/people/invite"),

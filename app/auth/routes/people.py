@@ -30,7 +30,9 @@ def _back_to_people():
 
 
 def _valid(field) -> str:
-    return field.data if field.data and not field.errors else ""
+    # Optional() lets a blank value through without the choices' check: " " is no filter, not a role.
+    value = (field.data or "").strip()
+    return value if value and not field.errors else ""
 
 
 def _person(user_id: int) -> User:
