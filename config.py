@@ -42,6 +42,13 @@ class Config:
     MAX_ATTACHMENT_MB = int(os.environ.get("MAX_ATTACHMENT_MB", "20"))
     # The whole request may carry one attachment plus the form around it.
     MAX_CONTENT_LENGTH = (MAX_ATTACHMENT_MB + 1) * 1024 * 1024
+    # Decompression bombs (app/file_checks.py): a DOCX or ODT (a ZIP archive) may unpack to at most this many
+    # MB in all, this many times its own size, in this many entries; an image may have this many million
+    # pixels (Pillow refuses past 178 whatever this says). Real documents stay far below.
+    MAX_ARCHIVE_UNPACKED_MB = int(os.environ.get("MAX_ARCHIVE_UNPACKED_MB", "100"))
+    MAX_ARCHIVE_RATIO = int(os.environ.get("MAX_ARCHIVE_RATIO", "100"))
+    MAX_ARCHIVE_ENTRIES = int(os.environ.get("MAX_ARCHIVE_ENTRIES", "1000"))
+    MAX_IMAGE_MEGAPIXELS = int(os.environ.get("MAX_IMAGE_MEGAPIXELS", "90"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

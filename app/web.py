@@ -41,6 +41,19 @@ def load_or_404(model: type[M], object_id: int, predicate: Callable[..., bool] |
     return row
 
 
+# Far past the last page of any list here, and far below what an SQL OFFSET can hold.
+MAX_PAGE = 100_000
+
+
+def page_number() -> int:
+    """The list page asked for in ``?page=``: 1 when absent, not a number or below 1; 404 past MAX_PAGE (an
+    offset the database cannot take would otherwise overflow: a 500). Give it to ``db.paginate(page=...)``."""
+    page = request.args.get("page", 1, type=int)
+    if page > MAX_PAGE:
+        abort(404)
+    return max(page, 1)
+
+
 def back_to(endpoint: str, **values: Any) -> None:
     """Where a DomainError raised in this request sends the user (default: the page they came from)."""
     g.back_url = url_for(endpoint, **values)

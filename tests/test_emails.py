@@ -77,6 +77,24 @@ def test_edition_log_with_an_unknown_status_shows_everything(client, auth, log):
     assert "Not a valid choice" in page
 
 
+def test_edition_log_filter_of_blank_space_shows_everything(client, auth, log):
+    _login(auth, log)
+
+    response = client.get(f"/manage/editions/{log['edition'].id}/emails?status=%20")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Application received" in page and "Invitation to the jury" in page
+
+
+def test_edition_log_page_past_any_list_is_404(client, auth, log):
+    _login(auth, log)
+
+    response = client.get(f"/manage/editions/{log['edition'].id}/emails?page={'9' * 30}")
+
+    assert response.status_code == 404
+
+
 def test_edition_is_a_tab_of_the_organisers_pages(client, auth, log):
     _login(auth, log)
     page = client.get(f"/manage/editions/{log['edition'].id}").get_data(as_text=True)

@@ -86,3 +86,8 @@ def test_page_has_errors_for_any_form_with_errors_or_a_refusal(app):
         assert template.render(problems=["A place is given twice."]) == "True"
         assert template.render(conflict=[]) == "True"  # a sheet not saved, even with nothing to show
         assert template.render(conflict=None, problems=[]) == "False"
+
+
+@pytest.mark.parametrize("url", ["/editions/dosta%00-2013", "/verify/%00", "/language/%00", "/confirm/a%00b"])
+def test_path_part_with_nul_is_404(client, url):
+    assert client.get(url).status_code == 404

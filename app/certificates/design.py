@@ -33,6 +33,7 @@ from app.certificates.models import (
 from app.contests.models import Edition
 from app.db import utcnow
 from app.extensions import db
+from app.file_checks import ContentRefused, check_image_pixels
 from app.i18n import text_in
 from app.links import external_url
 
@@ -69,7 +70,8 @@ class CheckedPicture:
 def check_picture(data: bytes, file_name: str) -> CheckedPicture:
     """Accept a PNG or JPEG image, judged by its bytes, never by its name or the browser's word.
 
-    Refused with a message: empty, larger than 2 MB, SVG, anything that is not PNG or JPEG, or does not
+    Refused with a message: empty, larger than 2 MB, SVG, anything that is not PNG or JPEG, more pixels
+    than MAX_IMAGE_MEGAPIXELS (read from its header, before decoding: a decompression bomb), or does not
     decode whole, or is smaller than 16 or larger than 6000 pixels on a side.
     """
     name = file_name or _("the file")
@@ -96,6 +98,10 @@ def check_picture(data: bytes, file_name: str) -> CheckedPicture:
             )
         raise PictureRefused(_("“%(name)s” is not a PNG or JPEG image.", name=name))
     media_type, pillow_format = PICTURE_TYPES[kind.extension]
+    try:
+        check_image_pixels(io.BytesIO(data), name, formats=[pillow_format])  # before anything decodes it
+    except ContentRefused as refusal:
+        raise PictureRefused(str(refusal)) from None
     try:
         with warnings.catch_warnings():
             # Pillow warns, then refuses, past its own pixel limit: a refusal here either way.

@@ -28,6 +28,7 @@ from app.contests import services
 from app.contests.enums import Aggregation
 from app.contests.models import Edition
 from app.formatting import format_score, local_time_exists, local_to_utc
+from app.validators import WithinYears
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 MAX_WEIGHT = Decimal("9999.99")  # Numeric(6, 2)
@@ -106,18 +107,18 @@ class EditionForm(FlaskForm):
     )
 
     submissions_open_at = DateTimeLocalField(
-        _l("Applications open"), format=DATETIME_FORMATS, validators=[InputRequired()]
+        _l("Applications open"), format=DATETIME_FORMATS, validators=[InputRequired(), WithinYears()]
     )
     submissions_close_at = DateTimeLocalField(
-        _l("Application deadline"), format=DATETIME_FORMATS, validators=[InputRequired()]
+        _l("Application deadline"), format=DATETIME_FORMATS, validators=[InputRequired(), WithinYears()]
     )
     judging_close_at = DateTimeLocalField(
-        _l("Judging closes"), format=DATETIME_FORMATS, validators=[InputRequired()]
+        _l("Judging closes"), format=DATETIME_FORMATS, validators=[InputRequired(), WithinYears()]
     )
     results_publish_at = DateTimeLocalField(
         _l("Results to be published"),
         format=DATETIME_FORMATS,
-        validators=[Optional()],
+        validators=[Optional(), WithinYears()],
         description=_l("Planned; usually the ceremony. Optional."),
     )
 
@@ -154,7 +155,7 @@ class EditionForm(FlaskForm):
         description=_l("Off by default: jurors see only their own score sheets."),
     )
 
-    ceremony_date = DateField(_l("Ceremony date"), validators=[Optional()])
+    ceremony_date = DateField(_l("Ceremony date"), validators=[Optional(), WithinYears()])
     ceremony_place_en = _in("en", _l("Ceremony place in English"), 200)
     ceremony_place_fr = _in("fr", _l("Ceremony place in French"), 200)
 
@@ -209,6 +210,9 @@ class EditionForm(FlaskForm):
         valid = True
         for name in self.DATE_FIELDS:
             field = self[name]
+            if field.errors:  # a year the conversions cannot take: said already, and compared with nothing
+                valid = False
+                continue
             if field.data is not None and not local_time_exists(field.data):
                 valid = self._fail(
                     field, _l("This time does not exist in Strasbourg: the clocks go forward that night.")

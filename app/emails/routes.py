@@ -16,7 +16,7 @@ from app.emails.queries import about_edition, about_person, emails, status_count
 from app.emails.resend import send_email_again
 from app.extensions import db
 from app.mail import EmailStatus, OutgoingEmail
-from app.web import load_or_404
+from app.web import load_or_404, page_number
 
 bp = Blueprint("emails", __name__)
 
@@ -26,9 +26,14 @@ EMAILS_PER_PAGE = 50
 def _render_log(template: str, where, **context):
     form = EmailFilterForm(formdata=request.args)
     form.validate()
-    status = EmailStatus(form.status.data) if form.status.data and not form.status.errors else None
+    chosen = (form.status.data or "").strip()  # Optional() lets a blank one through unchecked
+    status = EmailStatus(chosen) if chosen and not form.status.errors else None
     page = db.paginate(
-        emails(where, status), per_page=EMAILS_PER_PAGE, max_per_page=EMAILS_PER_PAGE, error_out=False
+        emails(where, status),
+        page=page_number(),
+        per_page=EMAILS_PER_PAGE,
+        max_per_page=EMAILS_PER_PAGE,
+        error_out=False,
     )
     return render_template(
         template,

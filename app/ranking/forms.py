@@ -44,10 +44,12 @@ class AwardsForm(FlaskForm):
         return tuple(self[f"citation_{language}_{entry_id}"] for language in LANGUAGES)
 
     def decisions(self) -> list[AwardDecision]:
-        """The jury's choices, one per entry given a place or a mention."""
+        """The jury's choices, one per entry given a place or a mention (of the places the form offers: a
+        refused form is shown again with its departures from the ranking)."""
         chosen = []
         for entry_id in self.entry_ids:
-            value = self.place_field(entry_id).data or ""
+            place = self.place_field(entry_id)
+            value = "" if place.errors else place.data or ""  # a place not offered is no decision
             citations = [field.data or "" for field in self.citation_fields(entry_id)]
             if value == MENTION:
                 chosen.append(AwardDecision(entry_id, AwardKind.SPECIAL_MENTION, None, *citations))

@@ -8,6 +8,8 @@ from wtforms import BooleanField, DateTimeLocalField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from app.validators import WithinYears
+
 CERTIFICATE_LANGUAGES = [
     SelectChoice("en", _l("English")),
     SelectChoice("fr", _l("French")),
@@ -27,7 +29,7 @@ class ScheduleForm(FlaskForm):
     publish_at = DateTimeLocalField(
         _l("Publish at (Strasbourg time)"),
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), WithinYears()],
         description=_l("Leave empty to cancel a scheduled publication."),
     )
     certificate_language = SelectField(_l("Language of the certificates"), choices=CERTIFICATE_LANGUAGES)

@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, StringField, SubmitField
 from wtforms.validators import Email, Length, Optional, Regexp
 
+from app.validators import WithinYears
+
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -34,7 +36,7 @@ class AccessibilityContactForm(FlaskForm):
     )
     reviewed_on = DateField(
         _l("Statement last reviewed on"),
-        validators=[Optional()],
+        validators=[Optional(), WithinYears()],
         description=_l("The day the organisers last checked that the statement is still true."),
     )
     submit = SubmitField(_l("Save"))

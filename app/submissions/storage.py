@@ -1,10 +1,11 @@
 """Attachment files: content checks, random names, stored with the transaction.
 
 A file is accepted only when its name ends in one of the allowed extensions AND its bytes are of that
-kind; the Content-Type the browser sends is never trusted. The upload is received into a temporary file
-of this machine and checked there; an accepted one is stored in the ``uploads`` area of the storage
-(app/storage/: UPLOAD_FOLDER, outside static/, or an S3 bucket) under a random name with no extension, so
-nothing the user chose ever reaches the file system. It follows the database transaction: the commit that
+kind; the Content-Type the browser sends is never trusted. A DOCX or ODT must also unpack within limits and
+an image hold a bounded number of pixels (``check_content``, app/file_checks.py). The upload is received into
+a temporary file of this machine and checked there; an accepted one is stored in the ``uploads`` area of the
+storage (app/storage/: UPLOAD_FOLDER, outside static/, or an S3 bucket) under a random name with no extension,
+so nothing the user chose ever reaches the file system. It follows the database transaction: the commit that
 records its Attachment keeps it, a rollback deletes it (``app.storage.transaction``).
 """
 
@@ -25,7 +26,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import storage
+from app import file_checks, storage
 from app.extensions import db
 from app.storage import sweep, transaction
 from app.submissions.models import Attachment
@@ -63,6 +64,8 @@ KINDS = {
 KIND_BY_EXTENSION = {extension: kind for kind in KINDS.values() for extension in kind.extensions}
 INLINE_CONTENT_TYPES = frozenset(kind.content_type for kind in KINDS.values() if kind.inline)
 ACCEPT_ATTRIBUTE = ",".join(KIND_BY_EXTENSION)  # for <input type=file accept=...>
+ARCHIVE_KINDS = frozenset({"docx", "odt"})  # ZIP containers
+IMAGE_FORMATS = {"jpeg": "JPEG", "png": "PNG"}  # Pillow's names
 
 
 class UploadRefused(Exception):
@@ -160,6 +163,18 @@ def describe_content(path: Path) -> str | None:
     return guess.extension.upper() if guess is not None else None
 
 
+def check_content(path: Path, kind: Kind, name: str) -> None:
+    """Refuse a file of a genuine kind that would cost its reader too much to open (app/file_checks.py): an
+    office document that unpacks to too much, an image of too many pixels."""
+    try:
+        if kind.code in ARCHIVE_KINDS:
+            file_checks.check_archive(path, name)
+        elif kind.code in IMAGE_FORMATS:
+            file_checks.check_image_pixels(path, name, formats=[IMAGE_FORMATS[kind.code]])
+    except file_checks.ContentRefused as refusal:
+        raise UploadRefused(str(refusal)) from None
+
+
 def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
     """Check and store one uploaded file for the current transaction (its commit keeps the file, its
     rollback deletes it); raise UploadRefused with the reason, leaving nothing behind."""
@@ -214,6 +229,7 @@ def save_upload(stream: BinaryIO, original_name: str | None) -> StoredFile:
                     kinds=kinds_label(),
                 )
             raise UploadRefused(message)
+        check_content(temp_path, claimed, name)
         stored_name = secrets.token_hex(16)
         with temp_path.open("rb") as checked:
             transaction.put(AREA, key_of(stored_name), checked)

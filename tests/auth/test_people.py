@@ -301,6 +301,29 @@ def test_people_page_paginates_after_fifty(organiser, client, db, make):
     assert "56 people" in first
 
 
+@pytest.mark.parametrize(
+    ("page", "status", "shown"),
+    [("9" * 30, 404, None), ("100001", 404, None), ("100000", 200, 0), ("-5", 200, 1), ("x", 200, 1)],
+)
+def test_people_page_number_out_of_range_is_404_or_the_first_page(organiser, client, page, status, shown):
+    response = client.get(f"/manage/people?page={page}")
+
+    assert response.status_code == status
+    if shown is not None:
+        assert len(people_names(text(response))) == shown
+
+
+@pytest.mark.parametrize("parameter", ["role", "status", "country", "organisation"])
+def test_people_filter_of_blank_space_is_no_filter(organiser, client, make, db, parameter):
+    make.applicant(name="Ann Applicant")
+    db.session.commit()
+
+    response = client.get(f"/manage/people?{parameter}=%20")
+
+    assert response.status_code == 200
+    assert "Ann Applicant" in people_names(text(response))
+
+
 PEOPLE_PAGES = [
     ("get", "/manage/people"),
     ("get", "/manage/people/invite"),

@@ -23,6 +23,7 @@ from app.certificates.issue import issue_certificates
 from app.certificates.models import CertificateDesign, CertificatePicture, CertificateSignatory
 from tests.certificates.helpers import image_bytes, read, staged_pdf, structure_elements, text_of
 from tests.conftest import csrf_from
+from tests.submissions.files import png_header
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
 
@@ -59,7 +60,7 @@ def counts(db) -> tuple[int, int, int, int]:
 
 
 @pytest.mark.parametrize(("kind", "media_type"), [("PNG", "image/png"), ("JPEG", "image/jpeg")])
-def test_check_picture_accepts_png_and_jpeg(kind, media_type):
+def test_check_picture_accepts_png_and_jpeg(kind, media_type, app):
     picture = check_picture(image_bytes(kind, (300, 100)), f"logo.{kind.lower()}")
 
     assert (picture.media_type, picture.width, picture.height) == (media_type, 300, 100)
@@ -77,11 +78,23 @@ def test_check_picture_accepts_png_and_jpeg(kind, media_type):
         (image_bytes("PNG", (10, 100)), "thin.png", "each side must be between 16 and 6000"),
         (image_bytes("PNG", (6001, 16)), "wide.png", "each side must be between 16 and 6000"),
         (b"\x89PNG\r\n\x1a\n" + b"\0" * (MAX_PICTURE_BYTES), "big.png", "larger than 2 MB"),
+        (png_header(100_000, 100_000), "bomb.png", "has more than 90 million pixels"),
     ],
 )
 def test_check_picture_refuses_with_a_message(data, name, message, app):
     with app.test_request_context(), pytest.raises(PictureRefused, match=message):
         check_picture(data, name)
+
+
+def test_check_picture_refuses_more_pixels_than_the_setting_before_decoding(app):
+    app.config["MAX_IMAGE_MEGAPIXELS"] = 1
+    with app.test_request_context(), pytest.raises(PictureRefused) as refusal:
+        check_picture(image_bytes("PNG", (1001, 1000)), "logo.png")
+
+    assert str(refusal.value) == (
+        "“logo.png” cannot be accepted: at 1001 × 1000 pixels it has more than 1 million pixels. "
+        "Please send a smaller image."
+    )
 
 
 def test_check_picture_refuses_a_gif_naming_what_it_is(app):

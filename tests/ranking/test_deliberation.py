@@ -87,6 +87,17 @@ def test_awards_departure_without_justification_refused_and_nothing_saved(client
     assert selected(html, f"award_{small.id_of('D')}") == "3"
 
 
+@pytest.mark.parametrize("place", ["NaN", "9" * 40, "-1", "0001-01-01", "4"])
+def test_awards_place_not_offered_refused_in_words_and_nothing_saved(client, auth, small, db, place):
+    auth.login(small.organiser.email)
+
+    response = auth.post(awards_url(small), form_data(small, {"A": place, "B": "2", "C": "3"}))
+
+    assert response.status_code == 200
+    assert "Not a valid choice." in response.get_data(as_text=True)
+    assert saved(db) == []
+
+
 def test_awards_departure_with_justification_saved_and_audited(client, auth, small, db):
     auth.login(small.organiser.email)
     why = "Juror Two scored Kocaeli far above the others; the jury prefers the steadier Demo Municipality 4."

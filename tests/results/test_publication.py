@@ -295,6 +295,23 @@ def test_schedule_in_the_past_refused(client, auth, small, db):
     assert small.edition.results_publish_at is None
 
 
+@pytest.mark.parametrize("publish_at", ["0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31T23:59"])
+def test_schedule_at_a_year_out_of_range_refused_in_words(client, auth, small, db, publish_at):
+    auth.login(small.organiser.email)
+
+    response = auth.post(
+        f"/manage/editions/{small.edition.id}/publication/schedule",
+        {"publish_at": publish_at, "certificate_language": "en"},
+        form_url=publication_url(small),
+    )
+
+    assert response.status_code == 400
+    assert "Enter a date between the years 1900 and 2999." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert small.edition.results_publish_at is None
+    assert db.session.get(PublicationPlan, small.edition.id) is None
+
+
 def test_schedule_nonexistent_local_time_refused(client, auth, small, db):
     auth.login(small.organiser.email)
     year = utcnow().year + 1

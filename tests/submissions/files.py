@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+import zlib
 
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -61,3 +62,49 @@ def multipart(fields: dict) -> dict:
     to a temporary file it never closes)."""
     boundary, body = encode_multipart(fields)
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def bomb_docx(path, unpacked_mib: int = 200) -> None:
+    """A real DOCX whose word/document.xml inflates to ``unpacked_mib`` MiB of one repeated byte, written as a
+    deflated stream one MiB at a time (never held in memory): about 200 KB on disk for 200 MiB."""
+    chunk = b" " * (1024 * 1024)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", b"<?xml version='1.0'?><Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as entry:
+            entry.write(b"<?xml version='1.0'?><w:document>")
+            for _ in range(unpacked_mib):
+                entry.write(chunk)
+            entry.write(b"</w:document>")
+
+
+def zip_of(entries: list[tuple[str, bytes]]) -> bytes:
+    """A ZIP archive of these entries, deflated (``mimetype`` stored, as ODF requires)."""
+    return _zip(entries)
+
+
+def with_declared_size(data: bytes, entry_name: str, declared: int) -> bytes:
+    """The archive ``data`` with the uncompressed size of one entry rewritten to ``declared`` in both its
+    local header and the central directory: an archive that lies about how much it unpacks to."""
+    name = entry_name.encode()
+    patched = bytearray(data)
+    # (signature, offset of the uncompressed size, of the name's length, of the name) in each header
+    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        start = 0
+        while (start := patched.find(signature, start)) != -1:
+            name_length = int.from_bytes(patched[start + length_at : start + length_at + 2], "little")
+            if patched[start + name_at : start + name_at + name_length] == name:
+                patched[start + size_at : start + size_at + 4] = declared.to_bytes(4, "little")
+            start += 4
+    return bytes(patched)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """The start of a PNG of width × height pixels: enough for any reader to learn its size (and to start
+    allocating for it), the way a decompression bomb of a few kilobytes announces gigapixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([1, 0, 0, 0, 0])  # 1-bit grey
+    pixels = zlib.compress(b"\x00" * 1024)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")

@@ -8,7 +8,22 @@ from sqlalchemy.exc import OperationalError
 
 from app.models import Attachment
 from tests import stored
-from tests.submissions.files import DOCX, EXE, JPEG, ODS, ODT, PDF, PLAIN_ZIP, PNG, TEXT, multipart, upload
+from tests.submissions.files import (
+    DOCX,
+    EXE,
+    JPEG,
+    ODS,
+    ODT,
+    PDF,
+    PLAIN_ZIP,
+    PNG,
+    TEXT,
+    bomb_docx,
+    multipart,
+    png_header,
+    upload,
+    zip_of,
+)
 from tests.submissions.helpers import snapshot, uploaded_files
 
 pytestmark = pytest.mark.both_backends
@@ -270,3 +285,50 @@ def test_download_missing_file_is_404(app, client, db, make, own):
     stored.delete("uploads", attachment.stored_name)
 
     assert client.get(f"/attachments/{attachment.id}").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def bomb(tmp_path_factory):
+    """A 200 KB DOCX whose document.xml inflates to 200 MiB (made once: it takes a second)."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.docx"
+    bomb_docx(path, unpacked_mib=200)
+    return path.read_bytes()
+
+
+def test_upload_of_a_docx_bomb_is_refused_and_leaves_nothing(app, client, auth, db, own, bomb):
+    before = snapshot(db, app)
+
+    response = _upload(client, auth, own, bomb, "projet.docx")
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "“projet.docx” cannot be accepted: it unpacks to more than 100 MB." in page
+    assert snapshot(db, app) == before
+    assert uploaded_files(app) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (
+            zip_of([("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", b" " * 2**22)]),
+            "dense.odt",
+            "“dense.odt” cannot be accepted: it is compressed ",
+        ),
+        (
+            png_header(10_000, 10_000),
+            "poster.png",
+            "“poster.png” cannot be accepted: at 10000 × 10000 pixels it has more than 90 million pixels",
+        ),
+    ],
+)
+def test_upload_of_a_dense_document_or_image_is_refused_and_leaves_nothing(
+    app, client, auth, db, own, data, name, message
+):
+    before = snapshot(db, app)
+
+    response = _upload(client, auth, own, data, name)
+
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert message in page
+    assert snapshot(db, app) == before
+    assert uploaded_files(app) == []

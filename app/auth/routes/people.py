@@ -25,7 +25,7 @@ from app.auth.routes import bp, safe_next, signed_in_user
 from app.auth.routes.account import email_taken_message
 from app.auth.tokens import link_validity
 from app.extensions import db
-from app.web import load_or_404
+from app.web import load_or_404, page_number
 
 PEOPLE_PER_PAGE = 50
 
@@ -35,7 +35,9 @@ def _back_to_people():
 
 
 def _valid(field) -> str:
-    return field.data if field.data and not field.errors else ""
+    # Optional() lets a blank value through without the choices' check: " " is no filter, not a role.
+    value = (field.data or "").strip()
+    return value if value and not field.errors else ""
 
 
 def _person(user_id: int) -> User:
@@ -63,6 +65,7 @@ def people():
     )
     page = db.paginate(
         people_query(filters),
+        page=page_number(),
         per_page=PEOPLE_PER_PAGE,
         max_per_page=PEOPLE_PER_PAGE,
         error_out=False,
