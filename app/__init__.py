@@ -9,12 +9,13 @@ from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import extensions, i18n
 from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from config import CONFIGS, ProductionConfig
+from config import CONFIGS, ProductionConfig, instance_secret_key
 
 # The modules that declare background jobs (app/jobs.py) or how a prepared file is made
 # (app/prepared/kinds.py): the web process and the workers import the same.
@@ -39,6 +40,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
+    ensure_secret_key(app)
     app.config["CONFIG_NAME"] = config_name
     for key in ("UPLOAD_FOLDER", "CERTIFICATE_FOLDER", "EXPORT_FOLDER"):
         folder = app.config[key]
@@ -48,11 +50,27 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_proxy_fix(app)
     register_template_helpers(app)
     register_cli(app)
     register_jobs(app)
     configure_logging(app)
     return app
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Without SECRET_KEY (development), a random key made once and kept in SECRET_KEY_FILE: no key written
+    in the code ever signs a session or an emailed link. Production has refused to start without one."""
+    if not app.config.get("SECRET_KEY") and not app.testing:
+        app.config["SECRET_KEY"] = instance_secret_key(app.config["SECRET_KEY_FILE"])
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address (rate limits, the audit log, login
+    sessions), scheme and host are the ones the proxies forward; with none, X-Forwarded-* are ignored."""
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
 
 
 def register_extensions(app: Flask) -> None:

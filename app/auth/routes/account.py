@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from app.auth import accounts, notifications
+from app.auth import accounts, limits, notifications
 from app.auth.accounts import RegistrationRefused
 from app.auth.forms import (
     AcceptInvitationForm,
@@ -80,17 +80,12 @@ def _to_login(user: User):
     return redirect(url_for("auth.login"))
 
 
-def _registered_only_once(successful_response) -> bool:
-    # Only a registration that went through counts towards the hourly limit: typos cost nothing.
-    return successful_response.status_code == 302
-
-
 # --- Registering an organisation and confirming the email -----------------------------------------------
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], deduct_when=_registered_only_once)
+@limiter.limit(limits.REGISTRATION_ATTEMPTS, methods=["POST"])
+@limiter.limit(limits.REGISTRATIONS, methods=["POST"], deduct_when=limits.went_through)
 def register():
     if current_user.is_authenticated:
         flash(_("You are logged in already. To register another organisation, log out first."), "info")
@@ -167,7 +162,8 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_EMAIL, methods=["POST"], key_func=limits.submitted_email)
 def resend_confirmation():
     """The same answer whether or not an account waits for confirmation, so that nobody learns who has one."""
     form = EmailForm()
@@ -185,7 +181,8 @@ def resend_confirmation():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_EMAIL, methods=["POST"], key_func=limits.submitted_email)
 def forgot_password():
     """The same answer whether or not the email has an account."""
     form = EmailForm()

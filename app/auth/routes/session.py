@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth import limits
 from app.auth.forms import EmailForm, LoginForm
 from app.auth.queries import user_by_email
 from app.auth.routes import bp, home_for, safe_next
@@ -12,7 +13,13 @@ from app.extensions import db, limiter
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(limits.LOGIN_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=limits.login_failed)
+@limiter.limit(
+    limits.LOGIN_FAILURES_PER_ACCOUNT,
+    methods=["POST"],
+    key_func=limits.submitted_email,
+    deduct_when=limits.login_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -21,6 +28,7 @@ def login():
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if not password_matches(user, form.password.data):
+            limits.record_failed_login()
             flash(_("Wrong email or password."), "error")
         elif not user.active:
             flash(_("This account has been deactivated. Ask the organisers if you need it again."), "error")
