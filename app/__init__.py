@@ -50,6 +50,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_cache_headers(app)
     register_proxy_fix(app)
     register_template_helpers(app)
     register_cli(app)
@@ -203,6 +204,12 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def register_cache_headers(app: Flask) -> None:
+    from app import caching
+
+    caching.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
