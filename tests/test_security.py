@@ -128,9 +128,10 @@ def test_login_rate_limited_through_redis(tmp_path):
     client = app.test_client()
     with app.app_context():
         db.create_all()
+        # Eleven accounts, so that the limit per address is the one reached (app/auth/limits.py).
         statuses = [
-            client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code
-            for _ in range(11)
+            client.post("/login", data={"email": f"a{n}@b.test", "password": "wrong"}).status_code
+            for n in range(11)
         ]
         db.session.remove()
         db.engine.dispose()
