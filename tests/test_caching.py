@@ -1,14 +1,11 @@
 """app/caching.py: nothing a signed-in user is sent is kept; public pages are kept briefly, with an ETag, by
 anyone; nothing under embargo and no visitor's form is public."""
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
 from app.certificates.models import Certificate
 from app.contests.models import Edition
-from app.db import utcnow
 from app.extensions import db
 from tests.auth.helpers import text
 from tests.conftest import AuthActions
@@ -80,19 +77,6 @@ def test_signed_in_json_and_files_are_not_kept(demo_app):
         assert "ETag" not in response.headers or url.endswith(".pdf"), url
 
 
-def test_signed_in_attachment_download_is_not_kept(app, client, make, auth):
-    application = make.application(status="draft")
-    user = make.applicant(organisation=application.organisation)
-    attachment = make.attachment(application)
-    db.session.commit()
-    auth.login(user.email)
-
-    response = client.get(f"/attachments/{attachment.id}", buffered=True)
-
-    assert response.status_code == 200
-    assert_not_kept("attachment", response)
-
-
 def _public(response) -> set[str]:
     return {d.strip() for d in response.headers.get("Cache-Control", "").split(",")}
 
@@ -159,35 +143,3 @@ def test_a_page_showing_a_message_for_this_visitor_is_not_public(demo_app):
     assert "You have been logged out." in text(response)
     assert _public(response) == {"no-store"}
     assert "ETag" not in response.headers
-
-
-def test_results_under_embargo_are_not_kept_and_have_no_etag(app, client, make):
-    edition = make.edition(phase="deliberation", slug="dosta-2099")
-    make.award(edition, citation_en="EMBARGOED CITATION")
-    db.session.commit()
-
-    answers = [client.get("/editions/dosta-2099/results"), client.get("/api/editions/dosta-2099/results")]
-
-    for response in answers:
-        assert response.status_code == 404
-        assert _public(response) == {"no-store"}
-        assert "ETag" not in response.headers
-        assert "EMBARGOED" not in text(response)
-
-
-def test_edition_page_etag_says_nothing_of_results_under_embargo(app, client, make):
-    edition = make.edition(phase="deliberation", slug="dosta-2099")
-    db.session.commit()
-    before = client.get("/editions/dosta-2099")
-    award = make.award(edition, citation_en="EMBARGOED CITATION")
-    db.session.commit()
-    during = client.get("/editions/dosta-2099")
-    edition.results_published_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
-    after = client.get("/editions/dosta-2099")
-
-    assert _public(during) == {"public", "max-age=60"}
-    assert during.headers["ETag"] == before.headers["ETag"]
-    assert "EMBARGOED" not in text(during)
-    assert after.headers["ETag"] != during.headers["ETag"]
-    assert award.organisation.name in text(after)
