@@ -1,6 +1,9 @@
 """Configuration classes, read from the environment (see .env.example)."""
 
+import contextlib
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -17,8 +20,41 @@ def _sqlite_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'prizejury.sqlite3'}"
 
 
+def instance_secret_key(path: str | Path) -> str:
+    """The key kept in `path`, made the first time: random, readable by its owner only, then reused.
+
+    Written whole under a temporary name and linked into place, so that two processes starting together
+    (`make run` starts the server and the worker) never read a half-written key: the second one's link
+    fails and it reads the first one's key.
+    """
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it; the next start makes a new one.")
+    return key
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key")
+    # Unset (or empty), a random key is made once and kept in SECRET_KEY_FILE (app/__init__.py); production
+    # refuses to start without one of its own (ProductionConfig.check).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = str(INSTANCE_DIR / "secret_key")
+    # How many reverse proxies stand in front of the site, each adding itself to X-Forwarded-For: the client's
+    # address, scheme and host are then the ones they forward (Werkzeug's ProxyFix). 0 trusts none of these
+    # headers, which any client can write.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    # Seconds for which browsers and shared caches may keep a public page (home, archive, results, the API).
+    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER") or str(INSTANCE_DIR / "uploads")
@@ -126,7 +162,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key-not-for-production"  # noqa: S105
+    SECRET_KEY = secrets.token_hex(32)  # one per test process: no key of the code's is ever valid
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     MAIL_SUPPRESS_SEND = True
@@ -157,12 +193,19 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls, config: dict) -> None:
-        """Refuse to start without a real secret key."""
+        """Refuse to start with what is unsafe in production: a missing, placeholder or short secret key
+        (every machine must sign with the same real one), rate limits kept per process (each of gunicorn's
+        workers would allow the whole limit)."""
         key = config.get("SECRET_KEY") or ""
         if key in PLACEHOLDER_SECRET_KEYS or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            raise RuntimeError(
+                "REDIS_URL must be set in production (for example redis://127.0.0.1:6379/0): rate limits "
+                "kept in each process's memory would let every worker allow the whole limit."
             )
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from app import extensions, i18n, storage
 from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from config import CONFIGS, ProductionConfig
+from config import CONFIGS, ProductionConfig, instance_secret_key
 
 # The modules that declare background jobs (app/jobs.py), how a prepared file is made
 # (app/prepared/kinds.py) or which stored files are theirs (app/storage/sweep.py): the web process and the
@@ -44,6 +45,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if config_class is ProductionConfig:
         ProductionConfig.check(app.config)
+    ensure_secret_key(app)
     app.config["CONFIG_NAME"] = config_name
     storage.init_app(app)  # the local folders are made here; an S3 bucket must exist already
 
@@ -51,12 +53,29 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
+    register_cache_headers(app)
+    register_proxy_fix(app)
     register_template_helpers(app)
     register_cli(app)
     register_jobs(app)
     configure_logging(app)
     register_ops(app)
     return app
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Without SECRET_KEY (development), a random key made once and kept in SECRET_KEY_FILE: no key written
+    in the code ever signs a session or an emailed link. Production has refused to start without one."""
+    if not app.config.get("SECRET_KEY") and not app.testing:
+        app.config["SECRET_KEY"] = instance_secret_key(app.config["SECRET_KEY_FILE"])
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address (rate limits, the audit log, login
+    sessions), scheme and host are the ones the proxies forward; with none, X-Forwarded-* are ignored."""
+    trusted = app.config["TRUSTED_PROXIES"]
+    if trusted > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
 
 
 def register_extensions(app: Flask) -> None:
@@ -202,6 +221,12 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def register_cache_headers(app: Flask) -> None:
+    from app import caching
+
+    caching.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -245,3 +245,14 @@ def demo_app(tmp_path_factory, _schema_ready, request):
         _db.session.commit()
         yield app
         _empty_the_database()
+
+
+@pytest.fixture
+def rate_limits(app):
+    """The app with its rate limits on, counted afresh for the test (in memory), and off again after it."""
+    from app.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    yield limiter
+    limiter.enabled = False

@@ -6,7 +6,7 @@
 - Route modules (`routes.py`, a `routes/` package) and command modules (`cli.py`) may use any domain.
 - Only route modules import forms and routes.
 - Infrastructure (`app/db.py`, `extensions.py`, `formatting.py`, `i18n.py`, `mail/`, `links.py`,
-  `countries.py`, `web.py`, `ordinals.py`, `jobs.py`, `audit/`, `prepared/`, `ops/`, `storage/`,
+  `countries.py`, `web.py`, `caching.py`, `ordinals.py`, `jobs.py`, `audit/`, `prepared/`, `ops/`, `storage/`,
   `file_checks.py`, `validators.py`) imports no domain.
 - Pure modules import nothing from Flask, SQLAlchemy or `app`, other pure modules (`app/ordinals.py`) aside.
 - The application's own assembly (`app/__init__.py`, `app/permissions.py`, `app/cli.py`, the demo) sits on
@@ -46,6 +46,7 @@ INFRASTRUCTURE = (
     "links",
     "countries",
     "web",
+    "caching",
     "audit",
     "backup",
     "ordinals",

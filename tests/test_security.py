@@ -57,11 +57,26 @@ def test_production_starts_with_real_secret_key(tmp_path):
         SQLALCHEMY_DATABASE_URI="sqlite://",
         UPLOAD_FOLDER=str(tmp_path / "u"),
         CERTIFICATE_FOLDER=str(tmp_path / "c"),
-        RATELIMIT_STORAGE_URI="memory://",
+        EXPORT_FOLDER=str(tmp_path / "e"),
+        JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",  # not reached: connecting waits for a request
     )
 
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["DEMO_DATA_ALLOWED"] is False
+
+
+@pytest.mark.parametrize("storage", [None, "", "memory://"])
+def test_production_refuses_rate_limits_kept_per_process(tmp_path, storage):
+    with pytest.raises(RuntimeError, match="REDIS_URL"):
+        create_app(
+            "production",
+            SECRET_KEY="x" * 64,
+            SQLALCHEMY_DATABASE_URI="sqlite://",
+            UPLOAD_FOLDER=str(tmp_path / "u"),
+            CERTIFICATE_FOLDER=str(tmp_path / "c"),
+            RATELIMIT_STORAGE_URI=storage,
+        )
 
 
 def test_production_config_class_demands_long_key():
@@ -113,9 +128,10 @@ def test_login_rate_limited_through_redis(tmp_path):
     client = app.test_client()
     with app.app_context():
         db.create_all()
+        # Eleven accounts, so that the limit per address is the one reached (app/auth/limits.py).
         statuses = [
-            client.post("/login", data={"email": "a@b.test", "password": "wrong"}).status_code
-            for _ in range(11)
+            client.post("/login", data={"email": f"a{n}@b.test", "password": "wrong"}).status_code
+            for n in range(11)
         ]
         db.session.remove()
         db.engine.dispose()

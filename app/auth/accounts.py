@@ -37,7 +37,11 @@ def register_organisation(
     password: str,
     language: str = DEFAULT_LANGUAGE,
 ) -> User:
-    """Create the organisation and its contact person (applicant, email unconfirmed); the caller commits."""
+    """Create the organisation and its contact person (applicant, email unconfirmed); the caller commits.
+
+    The password is hashed first, refused or not, so that a refusal takes as long as a registration.
+    """
+    password_hash = hash_password(password)
     email = normalise_email(email)
     email_taken = user_by_email(email) is not None
     organisation_exists = find_organisation(organisation_name, country) is not None
@@ -55,7 +59,7 @@ def register_organisation(
         name=contact_name.strip(),
         role=Role.APPLICANT,
         organisation=organisation,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         language=language,
     )
     db.session.add_all([organisation, user])

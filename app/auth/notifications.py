@@ -1,5 +1,5 @@
-"""Every email about an account: confirming the address, resetting the password, an invitation, and the
-notice that the password was changed.
+"""Every email about an account: confirming the address, resetting the password, an invitation, the notice
+that the password was changed, and the notice that someone tried to register with an address that has one.
 
 Each function composes one message in its recipient's language and queues it (app.mail.send_email); call
 it before the commit, so the message leaves only if the change it announces is committed (or, with nothing
@@ -40,6 +40,24 @@ def notify_password_reset(user: User) -> None:
             "auth_reset",
             user_id=user.id,
             user=user,
+            link=external_url("auth.reset_password", token=make_token(user, "reset")),
+            forgot_link=external_url("auth.forgot_password"),
+            valid_until=link_expiry("reset"),
+            valid_for=link_validity("reset"),
+        )
+
+
+def notify_registration_attempt(user: User) -> None:
+    """The notice that someone tried to register with this account's address (the page answered them as if it
+    were new), with a link to choose a new password in case it was the owner, who forgot the account."""
+    with in_language(user.language):
+        send_email(
+            user.email,
+            _("Someone tried to register with your address on the Dosta!-Congress Prize"),
+            "auth_registration_attempt",
+            user_id=user.id,
+            user=user,
+            login_link=external_url("auth.login"),
             link=external_url("auth.reset_password", token=make_token(user, "reset")),
             forgot_link=external_url("auth.forgot_password"),
             valid_until=link_expiry("reset"),

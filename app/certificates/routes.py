@@ -12,6 +12,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import permissions as can
+from app.caching import public_page
 from app.certificates.content import (
     DEFAULT_SIGNATORIES,
     WORDING,
@@ -91,6 +92,7 @@ def verify_form():
 
 @bp.get("/verify/<code>")
 @limiter.limit(VERIFY_LIMIT)
+@public_page  # a published certificate's page is public; an unknown code's 404 is not kept
 def verify(code: str):
     certificate = certificate_by_code(code)
     if certificate is None or not certificate.edition.results_are_public:

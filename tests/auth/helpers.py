@@ -37,3 +37,23 @@ CSRF_VALUE = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+"')
 def without_csrf(html: str) -> str:
     """The page with its CSRF tokens blanked, to compare two answers."""
     return CSRF_VALUE.sub(r'\1"', html)
+
+
+def whole_answer(client, url: str, data: dict, *, blank: str = "") -> dict:
+    """Everything a client learns from posting the form at url and following the redirect: statuses, headers
+    (but the session cookie, whose content is this client's own) and the page (CSRF tokens and `blank`, the
+    address typed, blanked), to compare two answers."""
+
+    def headers(response) -> list[tuple[str, str]]:
+        return sorted((name, value) for name, value in response.headers.items() if name != "Set-Cookie")
+
+    response = post_form(client, url, data)
+    page = client.get(response.headers["Location"]) if response.status_code == 302 else response
+    body = without_csrf(text(page))
+    return {
+        "status": response.status_code,
+        "headers": headers(response),
+        "page status": page.status_code,
+        "page headers": headers(page),
+        "page": body.replace(blank, "E") if blank else body,
+    }

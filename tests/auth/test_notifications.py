@@ -34,3 +34,16 @@ def test_password_changed_notice_links_to_forgotten_password(app, make, db, outb
 
     assert [m.subject for m in outbox] == ["Your Dosta!-Congress Prize password was changed"]
     assert link_in(outbox[0], "/password/forgot")
+
+
+def test_registration_attempt_notice_in_the_owners_language_with_a_reset_link(app, make, db, outbox):
+    user = make.applicant(email="maire@commune.example", language="fr")
+    with app.test_request_context():
+        notifications.notify_registration_attempt(user)
+        db.session.commit()
+
+    message = outbox[0]
+    assert message.subject == "Tentative d'inscription avec votre adresse au Prix Dosta!-Congrès"
+    assert "Cette adresse a déjà un compte, aussi rien n'a été inscrit." in message.body
+    assert link_in(message, "/login")
+    assert link_in(message, "/password/reset/")

@@ -42,7 +42,7 @@ def test_api_results_exact_shape_after_publication(client, small, app, db, fake_
     response = client.get(f"/api/editions/{small.edition.slug}/results")
 
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Cache-Control"] == "public, max-age=60"
     assert response.mimetype == "application/json"
 
     def laureate(letter, place, country):
@@ -129,7 +129,7 @@ def test_api_editions_lists_published_and_archived_only(client, make, small, db)
 
     response = client.get("/api/editions")
 
-    assert response.headers["Cache-Control"] == "public, max-age=300"
+    assert response.headers["Cache-Control"] == "public, max-age=60"
     assert response.get_json() == {
         "editions": [
             {"slug": published.slug, "name": "5th Prize", "name_fr": "", "year": 2015},

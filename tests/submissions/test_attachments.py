@@ -257,7 +257,7 @@ def test_download_is_an_attachment_with_the_unicode_name_and_nosniff(client, db,
         "attachment; filename=\"evaluation finale.pdf\"; filename*=UTF-8''%C3%A9valuation%20finale.pdf"
     )
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["Cache-Control"] == "private, no-cache"
+    assert headers["Cache-Control"] == "private, no-store"  # a signed-in user's response (app/caching.py)
 
 
 def test_download_inline_only_for_pdf_and_images(client, db, make, own):

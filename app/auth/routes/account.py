@@ -2,8 +2,10 @@
 accepting an invitation, and the account page. Links that arrive by email land here; a bad one gets a page
 that says why (invalid, expired, used, deactivated) and offers a new one.
 
-Refusals that need the database (an email or an organisation already registered, a wrong current password)
-are shown beside their field, so these views catch them instead of raising a DomainError.
+Refusals that need the database (an organisation already registered, a wrong current password) are shown
+beside their field, so these views catch them instead of raising a DomainError. Whether an email address has
+an account is never shown to whoever types it: registering with one answers as a new registration does, and
+the account's owner is told by email.
 """
 
 from flask import flash, redirect, render_template, session, url_for
@@ -12,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from app.auth import accounts, notifications
+from app.auth import accounts, limits, notifications
 from app.auth.accounts import RegistrationRefused
 from app.auth.forms import (
     AcceptInvitationForm,
@@ -25,7 +27,7 @@ from app.auth.forms import (
 )
 from app.auth.models import User
 from app.auth.passwords import verify_password
-from app.auth.queries import user_by_email
+from app.auth.queries import normalise_email, user_by_email
 from app.auth.routes import bp, home_for, signed_in_user
 from app.auth.sessions import sign_in, sign_out
 from app.auth.tokens import TokenError, read_token
@@ -80,17 +82,12 @@ def _to_login(user: User):
     return redirect(url_for("auth.login"))
 
 
-def _registered_only_once(successful_response) -> bool:
-    # Only a registration that went through counts towards the hourly limit: typos cost nothing.
-    return successful_response.status_code == 302
-
-
 # --- Registering an organisation and confirming the email -----------------------------------------------
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
-@limiter.limit("5 per hour", methods=["POST"], deduct_when=_registered_only_once)
+@limiter.limit(limits.REGISTRATION_ATTEMPTS, methods=["POST"])
+@limiter.limit(limits.REGISTRATIONS, methods=["POST"], deduct_when=limits.went_through)
 def register():
     if current_user.is_authenticated:
         flash(_("You are logged in already. To register another organisation, log out first."), "info")
@@ -113,30 +110,41 @@ def register():
             db.session.commit()
         except RegistrationRefused as refusal:
             db.session.rollback()
-            _explain_refusal(form, refusal)
+            if not refusal.organisation_exists:
+                return _as_if_registered(form.email.data)
+            _organisation_registered(form)
         except IntegrityError:
             # Someone registered the same email or organisation a moment earlier.
             db.session.rollback()
-            form.email.errors.append(email_taken_message())
+            if user_by_email(form.email.data) is not None:
+                return _as_if_registered(form.email.data)
+            _organisation_registered(form)
         else:
             return _check_inbox("confirm", user.email)
     return render_template("auth/register.html", form=form)
 
 
-def _explain_refusal(form: RegistrationForm, refusal: RegistrationRefused) -> None:
-    if refusal.email_taken:
-        form.email.errors.append(email_taken_message())
-    if refusal.organisation_exists:
-        # Who registered it stays private: the person asking may be anyone.
-        form.organisation_name.errors.append(
-            _(
-                "%(name)s (%(country)s) is already registered. Ask the colleague who registered it to "
-                "invite you: they can do so from their account, under Colleagues. If you cannot reach them, "
-                "write to the organisers.",
-                name=form.organisation_name.data,
-                country=country_name(form.country.data),
-            )
+def _as_if_registered(email: str):
+    """The answer a new registration gets, for an address that has an account: whoever typed it learns
+    nothing; the account's owner is told by email, with a link to choose a new password."""
+    existing = user_by_email(email)
+    if existing is not None and existing.active:
+        notifications.notify_registration_attempt(existing)
+    db.session.commit()
+    return _check_inbox("confirm", normalise_email(email))
+
+
+def _organisation_registered(form: RegistrationForm) -> None:
+    # Who registered it stays private: the person asking may be anyone.
+    form.organisation_name.errors.append(
+        _(
+            "%(name)s (%(country)s) is already registered. Ask the colleague who registered it to "
+            "invite you: they can do so from their account, under Colleagues. If you cannot reach them, "
+            "write to the organisers.",
+            name=form.organisation_name.data,
+            country=country_name(form.country.data),
         )
+    )
 
 
 @bp.get("/check-inbox")
@@ -167,7 +175,8 @@ def confirm_email(token: str):
 
 
 @bp.route("/confirm/resend", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_EMAIL, methods=["POST"], key_func=limits.submitted_email)
 def resend_confirmation():
     """The same answer whether or not an account waits for confirmation, so that nobody learns who has one."""
     form = EmailForm()
@@ -185,7 +194,8 @@ def resend_confirmation():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(limits.LINK_REQUESTS_PER_EMAIL, methods=["POST"], key_func=limits.submitted_email)
 def forgot_password():
     """The same answer whether or not the email has an account."""
     form = EmailForm()

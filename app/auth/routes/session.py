@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from app.auth import limits as rate_limits
 from app.auth import open_sessions
 from app.auth.forms import EmailForm, LoginForm
 from app.auth.models import LoginSession
@@ -18,7 +19,13 @@ from app.web import back_to, load_or_404
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(rate_limits.LOGIN_FAILURES_PER_ADDRESS, methods=["POST"], deduct_when=rate_limits.login_failed)
+@limiter.limit(
+    rate_limits.LOGIN_FAILURES_PER_ACCOUNT,
+    methods=["POST"],
+    key_func=rate_limits.submitted_email,
+    deduct_when=rate_limits.login_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
@@ -27,6 +34,7 @@ def login():
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
         if not password_matches(user, form.password.data):
+            rate_limits.record_failed_login()
             flash(_("Wrong email or password."), "error")
         elif not user.active:
             flash(_("This account has been deactivated. Ask the organisers if you need it again."), "error")

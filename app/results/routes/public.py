@@ -1,5 +1,6 @@
 """The public pages: the home page, the archive of editions and laureates, an edition's page, its results
-page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public.
+page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public, so each
+is a `public_page` (app/caching.py): shared caches may keep its answers to visitors for a short while.
 
 The API gives organisers' texts in both languages, whatever the reader's: `name`, `ceremony_place` and
 `citation` hold the English text (the French where there is none, so they are never empty when a text
@@ -13,6 +14,7 @@ import json
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
+from app.caching import public_page
 from app.contests import services as contests
 from app.contests.enums import Phase
 from app.contests.models import Edition
@@ -22,10 +24,9 @@ from app.links import external_url
 from app.results import queries
 from app.results.routes import bp
 
-API_CACHE = "public, max-age=300"
-
 
 @bp.get("/")
+@public_page
 def home():
     editions = contests.all_editions()
     current = contests.current_edition(editions)
@@ -40,6 +41,7 @@ def home():
 
 
 @bp.get("/editions")
+@public_page
 def archive():
     editions = contests.all_editions()
     return render_template(
@@ -51,6 +53,7 @@ def archive():
 
 
 @bp.get("/editions/<slug>")
+@public_page
 def edition(slug: str):
     item = contests.edition_by_slug(slug)
     if item is None:
@@ -70,6 +73,7 @@ def _public_edition(slug: str) -> Edition | None:
 
 
 @bp.get("/editions/<slug>/results")
+@public_page
 def public_results(slug: str):
     edition = _public_edition(slug)
     if edition is None:
@@ -80,12 +84,14 @@ def public_results(slug: str):
 
 
 @bp.get("/api/editions")
+@public_page
 def api_editions():
     editions = queries.public_editions()
     return _json({"editions": [{"slug": e.slug, **_texts(e, "name"), "year": e.year} for e in editions]})
 
 
 @bp.get("/api/editions/<slug>/results")
+@public_page
 def api_results(slug: str):
     """The laureates of a published edition. Special mentions are left out: `place` is always a number."""
     edition = _public_edition(slug)
@@ -126,11 +132,8 @@ def _texts(item, field: str) -> dict[str, str]:
 
 
 def _json(data: dict, status: int = 200) -> Response:
-    """JSON in the order written here (jsonify sorts keys); public and cacheable when found."""
-    response = Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
-    if status == 200:
-        response.headers["Cache-Control"] = API_CACHE
-    return response
+    """JSON in the order written here (jsonify sorts keys); @public_page makes it cacheable when found."""
+    return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
 
 
 def _certificate_url(endpoint: str, laureate: queries.Laureate) -> str | None:
