@@ -195,6 +195,34 @@ def register_errorhandlers(app: Flask) -> None:
     def csrf_error(error):
         return render_template("errors/400.html", error=error, csrf=True), 400
 
+    register_unavailable(app)
+
+
+def register_unavailable(app: Flask) -> None:
+    """The database or the file storage cannot be reached: a 503 that says to try again, never a 500.
+
+    The request's transaction is rolled back (its files with it: app/storage/transaction.py), the error is
+    logged (and so reported), and the page is the plain 503 when even the error page cannot be drawn.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+    from flask import make_response
+    from flask_babel import gettext
+    from sqlalchemy.exc import DisconnectionError, OperationalError
+
+    def unavailable(error):
+        db.session.rollback()
+        app.logger.error("a dependency could not be reached (%s)", type(error).__name__, exc_info=error)
+        try:
+            body = render_template("errors/503.html")
+        except Exception:  # the page itself needs what is down (the signed-in user's session row)
+            body = gettext("The site is briefly unavailable. Please try again in a minute.")
+        response = make_response(body, 503)
+        response.headers["Retry-After"] = "30"
+        return response
+
+    for error in (BotoCoreError, ClientError, OperationalError, DisconnectionError):
+        app.register_error_handler(error, unavailable)
+
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

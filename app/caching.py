@@ -11,7 +11,8 @@
 - Whatever else a visitor gets (forms with their CSRF token, a page that used the session) is `no-store`,
   unless its view chose its own Cache-Control (a certificate's PDF).
 
-Static files (the stylesheets and scripts, the same for everyone) keep Flask's own headers.
+Static files (the stylesheets and scripts, the same for everyone) keep Flask's own headers, and the health
+probes their own `no-store`.
 """
 
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from flask import Flask, current_app, make_response, request, session
 from flask_login import current_user
 
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+# The probes (app/ops/health.py) set their own no-store and must not load a session to answer.
+LEFT_ALONE = STATIC_ENDPOINTS | {"ops.healthz", "ops.readyz"}
 SIGNED_IN = "private, no-store"
 NOT_KEPT = "no-store"
 
@@ -50,7 +53,7 @@ def public_page(view: Callable) -> Callable:
 def register(app: Flask) -> None:
     @app.after_request
     def cache_headers(response):
-        if request.endpoint in STATIC_ENDPOINTS:
+        if request.endpoint in LEFT_ALONE:
             return response
         if _signed_in():
             response.headers["Cache-Control"] = SIGNED_IN

@@ -39,10 +39,11 @@ def backup(demo_app, tmp_path_factory):
         factories.attachment(application, data=b"%PDF-1.4\nplan\n%%EOF\n", name="plan.pdf")
         _db.session.commit()
     path = tmp_path_factory.mktemp("backup") / "prizejury.tar.gz"
+    # What is backed up (the tests' logins change the demo's rows afterwards; the backup's own audit entry
+    # is written once it is made).
+    AT_BACKUP.update(rows=_table_rows(demo_app), files=_stored(demo_app))
     result = _invoke(demo_app, "backup", "create", str(path))
     assert result.exit_code == 0, result.output
-    # What was backed up (the tests' logins change the demo's rows afterwards).
-    AT_BACKUP.update(rows=_table_rows(demo_app), files=_stored(demo_app))
     yield path
     with demo_app.app_context(), _db.engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
@@ -120,7 +121,9 @@ def test_backup_restore_into_an_empty_installation_gives_the_same_data_files_and
     assert result.exit_code == 0, result.output
     assert "Restored" in result.output
 
-    assert _table_rows(restored) == AT_BACKUP["rows"]
+    after = _table_rows(restored)
+    after["audit_events"] = [row for row in after["audit_events"] if row["action"] != "backup.restored"]
+    assert after == AT_BACKUP["rows"]
     assert AT_BACKUP["files"]["uploads"] and AT_BACKUP["files"]["certificates"]
     assert _stored(restored) == AT_BACKUP["files"]
 
@@ -248,3 +251,16 @@ def test_backup_restore_refuses_a_member_outside_the_storage_keys(backup, tmp_pa
     assert result.exit_code == 1
     assert "unexpected member" in result.output
     assert not (tmp_path.parent / "escaped").exists()
+
+
+def test_backup_create_and_restore_are_audited(backup, demo_app, tmp_path):
+    from app.audit.models import AuditEvent
+
+    with demo_app.app_context():
+        created = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "backup.created")).all()
+    assert [event.after["file"] for event in created] == [backup.name]
+    restored = _empty_installation(tmp_path)
+    assert _invoke(restored, "backup", "restore", str(backup)).exit_code == 0
+    with restored.app_context():
+        event = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "backup.restored")).one()
+        assert event.after["sha256"] == Path(f"{backup}.sha256").read_text().split()[0]

@@ -210,3 +210,19 @@ def test_import_edition_refuses_a_whole_installation_backup(demo_app, tmp_path):
 
     assert result.exit_code == 1
     assert "format" in result.output
+
+
+def test_export_and_import_of_an_edition_are_audited(exported, demo_app, tmp_path):
+    from app.audit.models import AuditEvent
+
+    with demo_app.app_context():
+        exported_events = _db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "edition.exported")
+        ).all()
+        edition_id = _db.session.scalar(select(Edition.id).where(Edition.slug == SLUG))
+    assert [event.edition_id for event in exported_events] == [edition_id]
+    other = _installation(tmp_path)
+    assert _invoke(other, "backup", "import-edition", str(exported)).exit_code == 0
+    with other.app_context():
+        event = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "edition.imported")).one()
+        assert event.edition_id == _db.session.scalar(select(Edition.id).where(Edition.slug == SLUG))

@@ -69,7 +69,7 @@ def test_attachment_is_served_after_the_check(app, client, auth, attachment, sto
             assert response.data == PDF
             assert response.headers["Content-Disposition"] == "attachment; filename=report.pdf"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
-            assert response.headers["Cache-Control"] == "private, no-cache"
+            assert response.headers["Cache-Control"] == "private, no-store"  # signed in (app/caching.py)
             assert response.headers["Content-Length"] == str(len(PDF))
 
 

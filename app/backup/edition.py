@@ -28,6 +28,7 @@ from sqlalchemy import Select, Table, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from app.backup import archive, files, rows
+from app.backup.installation import audit_command, head_revision
 from app.db import utcnow
 from app.extensions import db
 
@@ -208,13 +209,14 @@ def export_edition(slug: str, path: Path) -> Summary:
             writer.abandon()
             partial.unlink(missing_ok=True)
             raise
-    archive.write_sidecar(path)
+    digest = archive.write_sidecar(path)
+    audit_command(
+        "edition.exported", {"file": path.name, "sha256": digest, "rows": sum(counts.values())}, edition_id
+    )
     return Summary(path, slug, counts, file_count)
 
 
 def _revision() -> str:
-    from app.backup.installation import head_revision
-
     return head_revision()
 
 
@@ -359,6 +361,11 @@ def import_edition(path: Path) -> Summary:
             for area, file_name in written:
                 files.delete_file(area, file_name)
             raise
+    audit_command(
+        "edition.imported",
+        {"file": path.name, "sha256": archive.file_sha256(path), "rows": sum(counts.values())},
+        ids[EDITIONS][by_table[EDITIONS][0]["id"]],
+    )
     return Summary(path, manifest["edition"], counts, len(written))
 
 

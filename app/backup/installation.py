@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_migrate import upgrade
 from sqlalchemy import inspect
 
+from app.audit.services import record
 from app.backup import archive, files, rows
 from app.db import utcnow
 from app.extensions import db, migrate
@@ -87,7 +88,18 @@ def create(path: Path) -> Summary:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return Summary(path, archive.write_sidecar(path), counts, file_count)
+    digest = archive.write_sidecar(path)
+    audit_command(
+        "backup.created",
+        {"file": path.name, "sha256": digest, "rows": sum(counts.values()), "files": file_count},
+    )
+    return Summary(path, digest, counts, file_count)
+
+
+def audit_command(action: str, after: dict, edition_id: int | None = None) -> None:
+    """The audit log's entry for a backup command (run from the command line: no actor, no address)."""
+    record(action, after=after, edition_id=edition_id)
+    db.session.commit()
 
 
 def restore(path: Path) -> Summary:
@@ -147,4 +159,9 @@ def restore(path: Path) -> Summary:
             raise archive.BackupProblem(
                 _("%(path)s: the rows read differ from the manifest's counts.", path=path)
             )
-    return Summary(path, archive.file_sha256(path), counts, file_count)
+    digest = archive.file_sha256(path)
+    audit_command(
+        "backup.restored",
+        {"file": path.name, "sha256": digest, "made": manifest["created_at"], "rows": sum(counts.values())},
+    )
+    return Summary(path, digest, counts, file_count)

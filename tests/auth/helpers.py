@@ -41,11 +41,15 @@ def without_csrf(html: str) -> str:
 
 def whole_answer(client, url: str, data: dict, *, blank: str = "") -> dict:
     """Everything a client learns from posting the form at url and following the redirect: statuses, headers
-    (but the session cookie, whose content is this client's own) and the page (CSRF tokens and `blank`, the
-    address typed, blanked), to compare two answers."""
+    (but the session cookie, whose content is this client's own, and the request's id, new for every
+    request) and the page (CSRF tokens and `blank`, the address typed, blanked), to compare two answers."""
 
     def headers(response) -> list[tuple[str, str]]:
-        return sorted((name, value) for name, value in response.headers.items() if name != "Set-Cookie")
+        return sorted(
+            (name, value)
+            for name, value in response.headers.items()
+            if name not in ("Set-Cookie", "X-Request-ID")
+        )
 
     response = post_form(client, url, data)
     page = client.get(response.headers["Location"]) if response.status_code == 302 else response

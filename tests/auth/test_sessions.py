@@ -219,7 +219,7 @@ def test_session_status_tells_the_time_left_and_is_not_activity(client, auth, ma
     assert 19 * 60 < clock["expires_in"] <= 20 * 60
     assert clock["warning"] == 5 * 60
     assert clock["extendable"] is True
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert _only_session(db).last_seen_at == seen
 
 

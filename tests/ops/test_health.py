@@ -200,3 +200,13 @@ def test_readyz_checks_the_s3_bucket(build_app, s3_server):
     assert answer.status_code == 503
     assert answer.get_json()["checks"]["storage"] == "down"
     assert "no-such-bucket" not in answer.get_data(as_text=True)
+
+
+def test_a_page_while_the_database_is_down_is_503_not_500(build_app):
+    app = build_app(SQLALCHEMY_DATABASE_URI=DB_URL)
+
+    response = app.test_client().get("/")
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "unavailable" in response.get_data(as_text=True)

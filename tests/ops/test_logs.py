@@ -208,7 +208,8 @@ def test_production_errors_and_logs_show_no_sql_parameters(tmp_path):
         CERTIFICATE_FOLDER=str(tmp_path / "c"),
         EXPORT_FOLDER=str(tmp_path / "e"),
         JOBS_QUEUE_URL=f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
-        RATELIMIT_STORAGE_URI="memory://",
+        REDIS_URL="redis://127.0.0.1:1/0",  # never reached: the test makes no request
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
     )
     with app.app_context():
         with pytest.raises(OperationalError) as raised:
