@@ -9,9 +9,8 @@ from flask_login import login_required
 
 from app import permissions as can
 from app.audit import services as audit
-from app.auth.labels import account_status_label, kind_label, role_label
 from app.auth.models import Organisation, User
-from app.auth.queries import account_status
+from app.auth.routes import labels as account_labels
 from app.auth.routes import signed_in_user
 from app.extensions import db
 from app.i18n import current_language
@@ -27,13 +26,7 @@ bp = Blueprint("privacy", __name__)
 
 @bp.context_processor
 def labels():
-    return {
-        "role_label": role_label,
-        "kind_label": kind_label,
-        "account_status": account_status,
-        "account_status_label": account_status_label,
-        "pseudonym": erasure.pseudonym,
-    }
+    return {**account_labels(), "pseudonym": erasure.pseudonym}
 
 
 def _checked_form() -> PrepareDataForm:
