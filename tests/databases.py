@@ -17,3 +17,24 @@ def empty_database_url(folder: Path) -> str:
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+class Installations:
+    """The apps a test builds beside its own, their database connections closed after it (on PostgreSQL an
+    engine left open is a ResourceWarning, raised in whichever later test the garbage collector runs)."""
+
+    def __init__(self):
+        self.built = []
+
+    def add(self, app):
+        self.built.append(app)
+        return app
+
+    def close(self) -> None:
+        from app.extensions import db
+
+        for app in self.built:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+        self.built.clear()

@@ -17,7 +17,7 @@ from app.submissions.models import Application, Attachment
 from tests import factories
 from tests.conftest import fresh_requests, storage_settings
 from tests.crawl import ROLES, crawl, log_in, start_urls
-from tests.databases import empty_database_url
+from tests.databases import Installations, empty_database_url
 
 # What differs between two requests of the same page: the CSRF token, the seconds left in the session.
 CSRF = re.compile(
@@ -56,14 +56,22 @@ def _invoke(app, *args):
 
 
 def _empty_installation(folder: Path, backend: str = "local", request=None):
-    return fresh_requests(
-        create_app(
-            "testing",
-            SQLALCHEMY_DATABASE_URI=empty_database_url(folder),
-            **storage_settings(backend, request, folder),
-            JOBS_QUEUE_URL=f"sqlite:///{folder / 'jobs.sqlite3'}",
-        )
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=empty_database_url(folder),
+        **storage_settings(backend, request, folder),
+        JOBS_QUEUE_URL=f"sqlite:///{folder / 'jobs.sqlite3'}",
     )
+    return OTHERS.add(fresh_requests(app))
+
+
+OTHERS = Installations()
+
+
+@pytest.fixture(autouse=True)
+def _close_other_installations():
+    yield
+    OTHERS.close()
 
 
 def _table_rows(app) -> dict[str, list[dict]]:

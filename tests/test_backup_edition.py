@@ -21,7 +21,7 @@ from app.ranking.models import Award
 from app.submissions.models import Application, Attachment
 from tests import factories
 from tests.conftest import fresh_requests
-from tests.databases import empty_database_url
+from tests.databases import Installations, empty_database_url
 
 SLUG = "dosta-2013"
 # What differs between two requests of the same page: the CSRF token, the seconds left in the session.
@@ -63,7 +63,16 @@ def _installation(folder: Path):
     )
     with app.app_context():
         upgrade()
-    return fresh_requests(app)
+    return OTHERS.add(fresh_requests(app))
+
+
+OTHERS = Installations()
+
+
+@pytest.fixture(autouse=True)
+def _close_other_installations():
+    yield
+    OTHERS.close()
 
 
 def _edition_counts(app) -> dict[str, int]:
