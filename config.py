@@ -117,6 +117,11 @@ class Config:
     # Redis down must not take the pages with it: the limits fall back to this process's memory.
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Computed values shared by every process (app/shared_cache.py): in Redis when REDIS_URL is set, else
+    # at most CACHE_MEMORY_ITEMS of them in each process. Keys name the data's state, so they only expire.
+    CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "86400"))
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "prizejury:")
+    CACHE_MEMORY_ITEMS = int(os.environ.get("CACHE_MEMORY_ITEMS", "64"))
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"  # Strasbourg

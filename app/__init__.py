@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
-from app import extensions, i18n, storage
+from app import extensions, i18n, shared_cache, storage
 from app import mail as app_mail
 from app.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from config import CONFIGS, ProductionConfig, instance_secret_key
@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     extensions.mail.init_app(app)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    shared_cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.check_catalogues(app)
     login_manager.init_app(app)

@@ -47,6 +47,7 @@ INFRASTRUCTURE = (
     "countries",
     "web",
     "caching",
+    "shared_cache",
     "audit",
     "backup",
     "ordinals",
