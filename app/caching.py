@@ -21,9 +21,8 @@ from functools import wraps
 from flask import Flask, current_app, make_response, request, session
 from flask_login import current_user
 
-STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
-# The probes (app/ops/health.py) set their own no-store and must not load a session to answer.
-LEFT_ALONE = STATIC_ENDPOINTS | {"ops.healthz", "ops.readyz"}
+from app.web import SESSIONLESS_ENDPOINTS
+
 SIGNED_IN = "private, no-store"
 NOT_KEPT = "no-store"
 
@@ -53,7 +52,7 @@ def public_page(view: Callable) -> Callable:
 def register(app: Flask) -> None:
     @app.after_request
     def cache_headers(response):
-        if request.endpoint in LEFT_ALONE:
+        if request.endpoint in SESSIONLESS_ENDPOINTS:
             return response
         if _signed_in():
             response.headers["Cache-Control"] = SIGNED_IN

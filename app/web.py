@@ -17,6 +17,10 @@ from app.extensions import db
 
 M = TypeVar("M")
 
+# Endpoints that answer without a session or a signed-in user, and set their own cache headers: static files
+# (the same for everyone) and the health probes (app/ops/health.py; a load balancer asks every few seconds).
+SESSIONLESS_ENDPOINTS = frozenset({"static", "bootstrap.static", "ops.healthz", "ops.readyz"})
+
 
 class DomainError(Exception):
     """A use case refused what was asked; `message` is already in the user's words and language.

@@ -26,13 +26,11 @@ from app.auth.models import LoginSession, User
 from app.auth.passwords import hash_password, verify_password
 from app.db import utcnow
 from app.extensions import db
-from app.web import same_site_referrer
+from app.web import SESSIONLESS_ENDPOINTS, same_site_referrer
 
-# Requests that neither count as activity nor need the user: static files, and the page's own question of how
-# long its session has left (asking must not keep the session alive).
+# Requests that do not count as activity: the page's own question of how long its session has left (asking
+# must not keep the session alive). Static files and the probes do not load the user (SESSIONLESS_ENDPOINTS).
 NOT_ACTIVITY = frozenset({"auth.session_status"})
-# The probes (app/ops/health.py) touch no session: a load balancer asks them every few seconds.
-NO_USER_NEEDED = frozenset({"static", "bootstrap.static", "ops.healthz", "ops.readyz"})
 
 
 @dataclass(frozen=True)
@@ -110,7 +108,7 @@ def load_user_from_session(token: str) -> User | None:
 def check_session() -> None:
     """Before each request: load the user now (the loader ends an expired session and notes the activity),
     commit what it wrote, on its own, and sign out with a message a browser whose session has ended."""
-    if request.endpoint in NO_USER_NEEDED:
+    if request.endpoint in SESSIONLESS_ENDPOINTS:
         return
     _ = current_user.is_authenticated  # loads the user
     if g.pop("session_written", False):

@@ -31,11 +31,13 @@ OK, DOWN, TIMEOUT = "ok", "down", "timeout"
 
 
 def storage_is_writable(app: Flask) -> bool:
-    """Whether a file can be written, read and removed in each area of the file storage (app/storage/):
-    each folder of the local backend, the bucket of the S3 one."""
+    """Whether a file can be written, read and removed in each place of the file storage (app/storage/):
+    each folder of the local backend, the one bucket of the S3 backend (three requests)."""
     with app.app_context():
+        places = {}
         for name in storage.AREAS:
-            area = storage.area(name)
+            places.setdefault(storage.area(name).place, storage.area(name))
+        for area in places.values():
             key = f"readyz/{secrets.token_hex(8)}"
             area.put(key, b"ok")
             try:

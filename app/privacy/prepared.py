@@ -164,40 +164,30 @@ def ask_for_person(
     user: User, *, asked_by: User, language: str, again: bool = False
 ) -> tuple[PreparedFile, bool]:
     """The person's data as a prepared file (the same one when nothing changed); audited when new."""
-    prepared, new = request_file(
-        PreparedKind.PERSON_DATA,
-        None,
-        parameters=parameters_for_person(user, language),
-        download_name=f"personal-data-{user.id}.zip",
-        user_id=asked_by.id,
-        again=again,
-    )
-    if new:
-        audit.record(
-            "privacy.data_requested",
-            user,
-            after={"kind": str(PreparedKind.PERSON_DATA), "file_id": prepared.id},
-            actor=asked_by,
-        )
-    return prepared, new
+    parameters = parameters_for_person(user, language)
+    return _ask(PreparedKind.PERSON_DATA, user, parameters, f"personal-data-{user.id}.zip", asked_by, again)
 
 
 def ask_for_organisation(
     organisation: Organisation, *, asked_by: User, language: str, again: bool = False
 ) -> tuple[PreparedFile, bool]:
+    """The organisation's data as a prepared file, likewise."""
+    parameters = parameters_for_organisation(organisation, language)
+    name = f"organisation-data-{organisation.id}.zip"
+    return _ask(PreparedKind.ORGANISATION_DATA, organisation, parameters, name, asked_by, again)
+
+
+def _ask(
+    kind: PreparedKind, subject, parameters: dict[str, Any], download_name: str, asked_by: User, again: bool
+) -> tuple[PreparedFile, bool]:
     prepared, new = request_file(
-        PreparedKind.ORGANISATION_DATA,
-        None,
-        parameters=parameters_for_organisation(organisation, language),
-        download_name=f"organisation-data-{organisation.id}.zip",
-        user_id=asked_by.id,
-        again=again,
+        kind, None, parameters=parameters, download_name=download_name, user_id=asked_by.id, again=again
     )
     if new:
         audit.record(
             "privacy.data_requested",
-            organisation,
-            after={"kind": str(PreparedKind.ORGANISATION_DATA), "file_id": prepared.id},
+            subject,
+            after={"kind": str(kind), "file_id": prepared.id},
             actor=asked_by,
         )
     return prepared, new

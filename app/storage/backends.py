@@ -64,6 +64,11 @@ class LocalArea:
     def __init__(self, root: Path | str):
         self.root = Path(root).resolve()
 
+    @property
+    def place(self) -> str:
+        """Where the files are kept: areas with the same place are checked once (/readyz)."""
+        return str(self.root)
+
     def __repr__(self) -> str:
         return f"LocalArea({str(self.root)!r})"
 
@@ -163,6 +168,11 @@ class S3Area:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
+
+    @property
+    def place(self) -> str:
+        """Every area of one bucket shares its permissions: one check covers them all."""
+        return f"s3://{self.bucket}"
 
     def __repr__(self) -> str:
         return f"S3Area(s3://{self.bucket}/{self.prefix})"

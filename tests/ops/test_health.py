@@ -13,6 +13,7 @@ import pytest
 from app import i18n
 from app.extensions import db, limiter
 from app.ops import checks
+from app.storage.backends import S3Area
 from tests.conftest import counting_queries
 
 # Secrets and addresses planted in the configuration: none may appear in an answer.
@@ -190,12 +191,17 @@ def test_probes_are_not_rate_limited(build_app, application_limit):
     assert probes == [200] * 6
 
 
-def test_readyz_checks_the_s3_bucket(build_app, s3_server):
+def test_readyz_checks_the_s3_bucket(build_app, s3_server, monkeypatch):
     settings = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": s3_server, "S3_PREFIX": "readyz/"}
-    ready = build_app(**settings, S3_BUCKET="prizejury-test")
+    # moto's server shares the machine with the tests: a slow answer is not what this test is about.
+    ready = build_app(**settings, S3_BUCKET="prizejury-test", READINESS_TIMEOUT=15)
     missing = build_app(**settings, S3_BUCKET="no-such-bucket")
+    puts = []
+    real_put = S3Area.put
+    monkeypatch.setattr(S3Area, "put", lambda area, key, data: puts.append(key) or real_put(area, key, data))
 
     assert ready.test_client().get("/readyz").get_json()["checks"]["storage"] == "ok"
+    assert len(puts) == 1  # the three areas share the bucket: one probe covers them
     answer = missing.test_client().get("/readyz")
     assert answer.status_code == 503
     assert answer.get_json()["checks"]["storage"] == "down"
