@@ -180,6 +180,11 @@ def sheet_total(sheet: Sheet, criteria: Iterable[Criterion]) -> float:
     return _weighted_mean(_scores_in_order(sheet, ordered), _weights(ordered))
 
 
+def sheet_totals(sheets: Iterable[Sheet], criteria: Iterable[Criterion]) -> dict[tuple[int, int], float]:
+    """Each sheet's total (the weighted mean of its scores), by (juror id, entry id)."""
+    return {(s.juror_id, s.entry_id): s.total for s in _score_sheets(sheets, _ordered_criteria(criteria))}
+
+
 def rank_entries(
     entry_ids: Iterable[int],
     sheets: Iterable[Sheet],
