@@ -139,7 +139,11 @@ def awards(edition_id: int):
 
 
 def _render_awards(edition, scores, ranking, current, form: AwardsForm, problems, editable: bool):
-    rows = [(scores.entries[row.entry_id], row) for row in ranking.rows] if ranking else []
+    # The names are read a moment apart from the kept ranking: an entry screened out in between is left out.
+    entries = scores.entries
+    rows = (
+        [(entries[row.entry_id], row) for row in ranking.rows if row.entry_id in entries] if ranking else []
+    )
     departs = deliberation.departures(ranking, form.decisions(), scores.entries) if ranking else []
     return render_template(
         "ranking/awards.html",
