@@ -414,11 +414,13 @@ class _Panel:
                     del juror_keys[sheet.entry_id]
             for sheet in own:
                 if sheet.entry_id in aggregates:
-                    count = len(self.by_entry[sheet.entry_id]) - 1
-                    tie_keys = tuple(
-                        -round(exact.without(sheet.scores[i]) / count, AGGREGATE_DECIMALS)
-                        for exact, i in zip(tie_sums[sheet.entry_id], self.tie_break_indexes, strict=True)
-                    )
+                    tie_keys = ()
+                    if self.tie_break_indexes:
+                        count = len(self.by_entry[sheet.entry_id]) - 1
+                        tie_keys = tuple(
+                            -round(exact.without(sheet.scores[i]) / count, AGGREGATE_DECIMALS)
+                            for exact, i in zip(tie_sums[sheet.entry_id], self.tie_break_indexes, strict=True)
+                        )
                     juror_keys[sheet.entry_id] = _rank_key(aggregates[sheet.entry_id], tie_keys)
             result[juror_id] = _ranked(self.entries, juror_keys, aggregates)
         return result
@@ -596,7 +598,7 @@ def _check_entries_and_scale(scored: Iterable[_Scored], entries: Sequence[int], 
             raise ValueError(
                 f"sheet of juror {sheet.juror_id} is for entry {sheet.entry_id}, not in the ranking"
             )
-        if not all(scale.min <= score <= scale.max for score in sheet.scores):
+        if min(sheet.scores) < scale.min or max(sheet.scores) > scale.max:
             raise ValueError(
                 f"sheet of juror {sheet.juror_id} for entry {sheet.entry_id}: "
                 f"a score is outside the scale {scale.min:g} to {scale.max:g}"
