@@ -67,6 +67,8 @@ class Edition(db.Model):
     ceremony_place_fr: Mapped[str] = mapped_column(String(200), default="", server_default="")
     ceremony_place = translated("ceremony_place")
     archived: Mapped[bool] = mapped_column(default=False)  # history imported from before the platform
+    # Bumped in the transaction of every change the ranking's numbers depend on (app/ranking/freshness.py).
+    ranking_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     criteria: Mapped[list[Criterion]] = relationship(

@@ -24,7 +24,8 @@ from app.ranking import scoring
 from app.ranking.awards import award_rank
 from app.ranking.enums import AwardKind
 from app.ranking.models import Award
-from app.ranking.scores import EditionScores, Entry, rank
+from app.ranking.numbers import rank
+from app.ranking.scores import EditionScores, Entry
 
 CITATION_MAX = 3000
 JUSTIFICATION_MAX = 10000

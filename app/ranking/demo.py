@@ -12,6 +12,7 @@ from app.contests.models import Edition
 from app.extensions import db
 from app.ranking.awards import edition_awards
 from app.ranking.deliberation import current_decisions, departures
+from app.ranking.numbers import ranking_numbers
 from app.ranking.scores import load_scores
 from app.ranking.view import ranking_view
 
@@ -23,8 +24,9 @@ def load_ranking_demo() -> str:
     edition = db.session.scalar(select(Edition).where(Edition.slug == DEMO_EDITION_SLUG))
     if edition is None:
         return f"ranking: no {DEMO_EDITION_SLUG} edition"
-    view = ranking_view(load_scores(edition))
-    if view.ranking is None or not view.scores.sheets:
+    scores = load_scores(edition)
+    view = ranking_view(scores, ranking_numbers(scores))
+    if view.ranking is None or not view.sheet_count:
         return f"ranking: {DEMO_EDITION_SLUG} has no submitted score sheets"
     podium = [f"{row.entry.organisation} {row.ranked.rank}" for row in view.rows if row.ranked.on_podium]
     awards = edition_awards(edition)

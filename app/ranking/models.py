@@ -12,6 +12,7 @@ from app.contests.models import Edition
 from app.db import UTCDateTime, enum_column, utcnow
 from app.extensions import db
 from app.i18n import translated
+from app.ranking import freshness  # noqa: F401  (the listener that bumps the ranking version, with the models)
 from app.ranking.enums import AwardKind
 from app.submissions.models import Application
 

@@ -24,6 +24,7 @@ from app.prepared.enums import PreparedKind
 from app.ranking import charts, deliberation, exports, scoring
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.models import Award
+from app.ranking.numbers import ranking_numbers
 from app.ranking.scores import all_sheets, load_scores
 from app.ranking.view import method_label, ranking_view
 from app.submissions.models import Application
@@ -87,7 +88,8 @@ def _method(edition: Edition, parameters: dict[str, Any]) -> str:
 
 def _ranking_table(edition_id: int, parameters: dict[str, Any]) -> exports.Table:
     edition = _edition(edition_id)
-    return exports.ranking_table(ranking_view(load_scores(edition), _method(edition, parameters)))
+    scores = load_scores(edition)
+    return exports.ranking_table(ranking_view(scores, ranking_numbers(scores, _method(edition, parameters))))
 
 
 def _sheets_table(edition_id: int) -> exports.Table:
@@ -120,7 +122,8 @@ def sheets_xlsx(edition_id: int, parameters: dict[str, Any], out: BinaryIO) -> N
 
 
 def jury_report_html(edition: Edition) -> str:
-    view = ranking_view(load_scores(edition))
+    scores = load_scores(edition)
+    view = ranking_view(scores, ranking_numbers(scores))
     awards = edition_awards(edition)
     return render_template(
         "ranking/jury_report.html",

@@ -19,7 +19,8 @@ from app.prepared.web import requested_message
 from app.ranking import charts, deliberation, prepared, scoring
 from app.ranking.awards import edition_awards, joint_places
 from app.ranking.forms import AwardsForm, awards_form
-from app.ranking.scores import load_scores, rank
+from app.ranking.numbers import rank, ranking_numbers
+from app.ranking.scores import load_scores
 from app.ranking.view import method_label, ranking_view
 from app.web import DomainError, back_to, load_or_404
 
@@ -42,7 +43,8 @@ def ranking(edition_id: int):
     edition = load_or_404(Edition, edition_id, can.can_view_ranking)
     if request.args.get("method") and request.args["method"] not in scoring.METHODS:
         flash(_("Unknown method: the edition's own method is shown."), "warning")
-    view = ranking_view(load_scores(edition), _chosen_method(edition))
+    scores = load_scores(edition)
+    view = ranking_view(scores, ranking_numbers(scores, _chosen_method(edition)))
     awards = edition_awards(edition)
     language = current_language()
     files = file_states(
@@ -137,7 +139,11 @@ def awards(edition_id: int):
 
 
 def _render_awards(edition, scores, ranking, current, form: AwardsForm, problems, editable: bool):
-    rows = [(scores.entries[row.entry_id], row) for row in ranking.rows] if ranking else []
+    # The names are read a moment apart from the kept ranking: an entry screened out in between is left out.
+    entries = scores.entries
+    rows = (
+        [(entries[row.entry_id], row) for row in ranking.rows if row.entry_id in entries] if ranking else []
+    )
     departs = deliberation.departures(ranking, form.decisions(), scores.entries) if ranking else []
     return render_template(
         "ranking/awards.html",

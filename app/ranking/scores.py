@@ -1,8 +1,11 @@
-"""The score sheets of an edition as the plain dataclasses of `scoring`, in a fixed number of queries.
+"""What the ranking is computed from, read in a fixed number of queries and in two parts.
 
-`load_scores` reads the counted sheets (submitted, not recused, eligible entry, juror still on the jury)
-that `rank` feeds to the pure `scoring.rank_entries`; `all_sheets` reads every sheet, whatever its state,
-for the exports.
+`load_scores` reads the cheap part, on every view and never cached: the criteria, the eligible entries with
+their organisations' names and the jury with its names (names may change at any time). `load_sheets` reads
+the expensive part, the counted sheets (submitted, not recused, eligible entry, juror still on the jury), one
+row per sheet with its scores aggregated in SQL, as the plain `scoring.Sheet`s the pure engine ranks; it
+runs only when the edition's ranking is not in the cache (`app/ranking/numbers.py`). `all_sheets` reads
+every sheet, whatever its state, for the exports.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import Float, case, cast, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Organisation, User
@@ -48,14 +51,12 @@ class Juror:
 
 @dataclass(frozen=True)
 class EditionScores:
-    """An edition's eligible entries, criteria, jury and counted sheets (submitted, not recused)."""
+    """An edition's eligible entries, criteria and jury: what the ranking shows beside its numbers."""
 
     edition: Edition
     entries: Mapping[int, Entry]  # by application id, in reference order
     criteria: tuple[Criterion, ...]  # in the edition's order
     jurors: Mapping[int, Juror]  # the jury, by user id, in name order
-    sheets: tuple[scoring.Sheet, ...]
-    incomplete_sheets: int  # submitted sheets lacking a score: left out rather than failing the page
 
     @property
     def scale(self) -> scoring.Scale:
@@ -71,18 +72,17 @@ class EditionScores:
         known = {criterion.id for criterion in self.criteria}
         return tuple(cid for cid in (self.edition.tie_break_criteria or ()) if cid in known)
 
-    def totals(self) -> dict[tuple[int, int], float]:
-        """Each counted sheet's total, by (juror id, entry id)."""
-        criteria = self.scoring_criteria
-        return {(s.juror_id, s.entry_id): scoring.sheet_total(s, criteria) for s in self.sheets}
+
+@dataclass(frozen=True)
+class CountedSheets:
+    """The sheets that count, and how many submitted sheets were left out for lacking a score."""
+
+    sheets: tuple[scoring.Sheet, ...]
+    incomplete: int
 
 
 def load_scores(edition: Edition) -> EditionScores:
-    """Read what the ranking needs in four queries, whatever the number of entries, jurors or sheets.
-
-    A sheet counts when it is submitted, its assignment is not recused, its application is eligible and its
-    juror is still on the edition's jury.
-    """
+    """Read the entries, criteria and jury in three queries, whatever the size of the edition."""
     criteria = tuple(
         db.session.scalars(
             select(Criterion)
@@ -91,24 +91,21 @@ def load_scores(edition: Edition) -> EditionScores:
         )
     )
     entry_rows = db.session.execute(
-        select(Application, Organisation)
+        select(
+            Application.id,
+            Application.reference,
+            Application.title,
+            Application.summary,
+            Organisation.id.label("organisation_id"),
+            Organisation.name.label("organisation"),
+            Organisation.kind.label("organisation_kind"),
+            Organisation.country,
+        )
         .join(Organisation, Organisation.id == Application.organisation_id)
         .where(Application.edition_id == edition.id, Application.status == ApplicationStatus.ELIGIBLE)
         .order_by(Application.number)
     ).all()
-    entries = {
-        application.id: Entry(
-            id=application.id,
-            reference=application.reference,
-            title=application.title,
-            summary=application.summary,
-            organisation_id=organisation.id,
-            organisation=organisation.name,
-            organisation_kind=organisation.kind,
-            country=organisation.country,
-        )
-        for application, organisation in entry_rows
-    }
+    entries = {row.id: Entry(**row._mapping) for row in entry_rows}
     juror_rows = db.session.execute(
         select(User.id, User.name, User.country, JuryMember.is_chair)
         .join(JuryMember, JuryMember.user_id == User.id)
@@ -116,50 +113,44 @@ def load_scores(edition: Edition) -> EditionScores:
         .order_by(User.name, User.id)
     ).all()
     jurors = {row.id: Juror(row.id, row.name, row.country, row.is_chair) for row in juror_rows}
-    score_rows = db.session.execute(
-        select(
-            Assignment.juror_id, Assignment.application_id, CriterionScore.criterion_id, CriterionScore.value
-        )
+    return EditionScores(edition, entries, criteria, jurors)
+
+
+def load_sheets(scores: EditionScores) -> CountedSheets:
+    """The counted sheets in one query, one row per sheet with a column per criterion.
+
+    A sheet counts when it is submitted, its assignment is not recused, its application is eligible and its
+    juror is still on the edition's jury. A counted sheet lacking a score is left out and counted apart.
+    """
+    criteria = scores.criteria
+    if not criteria:
+        return CountedSheets((), 0)
+    edition_id = scores.edition.id
+    value = cast(CriterionScore.value, Float)
+    columns = [func.max(case((CriterionScore.criterion_id == c.id, value))) for c in criteria]
+    rows = db.session.execute(
+        select(Assignment.juror_id, Assignment.application_id, *columns)
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .join(CriterionScore, CriterionScore.sheet_id == ScoreSheet.id)
         .join(Application, Application.id == Assignment.application_id)
         .where(
-            Application.edition_id == edition.id,
+            Application.edition_id == edition_id,
             Application.status == ApplicationStatus.ELIGIBLE,
             ScoreSheet.status == SheetStatus.SUBMITTED,
             Assignment.recused_at.is_(None),
-            exists().where(JuryMember.edition_id == edition.id, JuryMember.user_id == Assignment.juror_id),
+            exists().where(JuryMember.edition_id == edition_id, JuryMember.user_id == Assignment.juror_id),
         )
+        .group_by(ScoreSheet.id, Assignment.juror_id, Assignment.application_id)
+        .order_by(Assignment.juror_id, Assignment.application_id)
     ).all()
-    scores: dict[tuple[int, int], dict[int, float | None]] = {}
-    for juror_id, entry_id, criterion_id, value in score_rows:
-        scores.setdefault((juror_id, entry_id), {})[criterion_id] = None if value is None else float(value)
-    criterion_ids = {criterion.id for criterion in criteria}
+    ids = [criterion.id for criterion in criteria]
     sheets, incomplete = [], 0
-    for (juror_id, entry_id), values in sorted(scores.items()):
-        complete = {cid: value for cid, value in values.items() if cid in criterion_ids and value is not None}
-        if set(complete) == criterion_ids:
-            sheets.append(scoring.Sheet(juror_id, entry_id, complete))
-        else:
+    for juror_id, entry_id, *values in rows:
+        if None in values:
             incomplete += 1
-    return EditionScores(edition, entries, criteria, jurors, tuple(sheets), incomplete)
-
-
-def rank(scores: EditionScores, method: str | None = None) -> scoring.Ranking | None:
-    """The edition's ranking under `method` (default: the edition's own); None without criteria."""
-    if not scores.criteria:
-        return None
-    edition = scores.edition
-    return scoring.rank_entries(
-        entry_ids=scores.entries,
-        sheets=scores.sheets,
-        criteria=scores.scoring_criteria,
-        scale=scores.scale,
-        method=method or edition.aggregation,
-        prizes=edition.prizes_count,
-        tie_break=scores.tie_break,
-        min_sheets=edition.min_sheets_per_entry,
-    )
+        else:
+            sheets.append(scoring.Sheet(juror_id, entry_id, dict(zip(ids, values, strict=True))))
+    return CountedSheets(tuple(sheets), incomplete)
 
 
 # --- Every score sheet, for the exports ---------------------------------------------------------------------

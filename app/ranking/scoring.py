@@ -1,16 +1,23 @@
 """Pure scoring for the prize: sheet totals, aggregation, ranking, and how robust each rank is.
 
 Standard library only. The caller passes the submitted, non-recused score sheets of one edition as plain
-frozen dataclasses (numbers may be Decimal, they are read as floats) and gets plain frozen dataclasses back.
+frozen dataclasses (numbers may be Decimal, they are read as floats) and gets plain frozen dataclasses back,
+picklable (so a ranking can be kept in a cache).
+
+Leaving one juror out does not re-rank every sheet: only the entries that juror scored change, and their
+sums lose that juror's terms exactly (`_ExactSum`), so every number is the one a recomputation from the
+remaining sheets gives, bit for bit, at a cost that grows with entries x jurors.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
+from operator import itemgetter, mul
+from typing import NamedTuple
 
 MEAN = "mean"
 MEDIAN = "median"
@@ -21,6 +28,30 @@ METHODS = (MEAN, MEDIAN, TRIMMED_MEAN, ZSCORE)
 AGGREGATE_DECIMALS = 6  # aggregates and tie-break means are compared after rounding to this many places
 TRIM_MIN_SHEETS = 5  # from this many sheets on, the trimmed mean drops an entry's highest and lowest total
 ZERO_STD_FRACTION = 1e-9  # a juror's std below this fraction of the scale's range is floating noise: zero
+
+
+class FrozenMapping(Mapping):
+    """A read-only mapping that pickles (unlike `types.MappingProxyType`); equal to any equal mapping."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, items: Mapping | Iterable[tuple] = ()):
+        self._data = dict(items)
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMapping({self._data!r})"
+
+    def __reduce__(self):
+        return (FrozenMapping, (tuple(self._data.items()),))
 
 
 @dataclass(frozen=True)
@@ -123,9 +154,8 @@ class Ranking:
         return tuple(row for row in self.rows if row.podium_fragile)
 
 
-@dataclass(frozen=True)
-class _Scored:
-    """A checked sheet: its total and its scores in criterion order."""
+class _Scored(NamedTuple):
+    """A checked sheet: its total and its scores in criterion order (a tuple: 30,000 are made per ranking)."""
 
     juror_id: int
     entry_id: int
@@ -148,6 +178,11 @@ def sheet_total(sheet: Sheet, criteria: Iterable[Criterion]) -> float:
     """The weighted mean of the sheet's criterion scores."""
     ordered = _ordered_criteria(criteria)
     return _weighted_mean(_scores_in_order(sheet, ordered), _weights(ordered))
+
+
+def sheet_totals(sheets: Iterable[Sheet], criteria: Iterable[Criterion]) -> dict[tuple[int, int], float]:
+    """Each sheet's total (the weighted mean of its scores), by (juror id, entry id)."""
+    return {(s.juror_id, s.entry_id): s.total for s in _score_sheets(sheets, _ordered_criteria(criteria))}
 
 
 def rank_entries(
@@ -205,20 +240,16 @@ def rank_entries(
     scored = _score_sheets(sheets, criteria)
     _check_entries_and_scale(scored, entries, scale)
 
-    def standings(chosen: str, left_out: int | None = None) -> _Standings:
-        kept = scored if left_out is None else [sheet for sheet in scored if sheet.juror_id != left_out]
-        return _standings(entries, kept, chosen, scale, tie_break_indexes)
-
-    by_method = {name: standings(name) for name in METHODS}
-    without = {juror_id: standings(method, juror_id) for juror_id in sorted({s.juror_id for s in scored})}
+    panel = _Panel(entries, scored, scale, tie_break_indexes)
+    by_method = {name: panel.standings(name) for name in METHODS}
+    without = panel.without_each_juror(method)
     alternatives = [(name, None, by_method[name]) for name in METHODS if name != method]
     alternatives += [(method, juror_id, juror_standings) for juror_id, juror_standings in without.items()]
     current = by_method[method]
     shared = Counter(current.ranks.values())
-    sheets_of = _group(scored, lambda sheet: sheet.entry_id)
     rows = []
     for entry_id in entries:
-        own = sheets_of.get(entry_id, [])
+        own = panel.by_entry.get(entry_id, [])
         rank = current.ranks[entry_id]
         on_podium = current.on_podium(entry_id, prizes)
         interval = [
@@ -238,7 +269,7 @@ def rank_entries(
                 criterion_means=_criterion_means(own, criteria),
                 sheet_count=len(own),
                 total_std=_pstdev([sheet.total for sheet in own]) if own else None,
-                ranks_by_method=MappingProxyType({name: by_method[name].ranks[entry_id] for name in METHODS}),
+                ranks_by_method=FrozenMapping({name: by_method[name].ranks[entry_id] for name in METHODS}),
                 rank_interval=(min(interval), max(interval)),
                 tied=shared[rank] > 1,
                 on_podium=on_podium,
@@ -250,25 +281,14 @@ def rank_entries(
     return Ranking(method, prizes, tuple(tie_break), min_sheets, tuple(rows))
 
 
-def _standings(
-    entries: Sequence[int],
-    scored: Sequence[_Scored],
-    method: str,
-    scale: Scale,
-    tie_break_indexes: tuple[int, ...],
+def _rank_key(aggregate: float, tie_keys: tuple[float, ...]) -> tuple[float, ...]:
+    return (-round(aggregate, AGGREGATE_DECIMALS), *tie_keys)
+
+
+def _ranked(
+    entries: Sequence[int], keys: Mapping[int, tuple[float, ...]], aggregates: Mapping[int, float]
 ) -> _Standings:
-    """Rank the entries from these sheets alone (the tie rule is stated in `rank_entries`)."""
-    by_entry = _group(scored, lambda sheet: sheet.entry_id)
-    if method == ZSCORE:
-        aggregates = _zscore_aggregates(by_entry, scale)
-    else:
-        reduce = _REDUCERS[method]
-        aggregates = {entry_id: reduce([s.total for s in own]) for entry_id, own in by_entry.items()}
-    keys = {}
-    for entry_id, aggregate in aggregates.items():
-        own = by_entry[entry_id]
-        tie_means = (_mean([sheet.scores[index] for sheet in own]) for index in tie_break_indexes)
-        keys[entry_id] = tuple(-round(value, AGGREGATE_DECIMALS) for value in (aggregate, *tie_means))
+    """Competition ranks from the keys of the scored entries; the others share the rank after them."""
     ranks = _competition_ranks(keys)
     unscored_rank = len(ranks) + 1
     return _Standings(
@@ -277,32 +297,231 @@ def _standings(
     )
 
 
-def _zscore_aggregates(by_entry: Mapping[int, list[_Scored]], scale: Scale) -> dict[int, float]:
-    """Each entry's mean per-juror z-score mapped back onto the scale (formula in `rank_entries`)."""
-    sheets = [sheet for own in by_entry.values() for sheet in own]
-    if not sheets:
-        return {}
-    zero_std = ZERO_STD_FRACTION * (scale.max - scale.min)
-    z = {}
-    for juror_sheets in _group(sheets, lambda sheet: sheet.juror_id).values():
-        totals = [sheet.total for sheet in juror_sheets]
-        juror_mean, juror_std = _mean(totals), _pstdev(totals)
-        for sheet in juror_sheets:
-            spread = (sheet.total - juror_mean) / juror_std if juror_std > zero_std else 0.0
-            z[sheet.juror_id, sheet.entry_id] = spread
-    all_totals = [sheet.total for sheet in sheets]
-    panel_mean, panel_std = _mean(all_totals), _pstdev(all_totals)
-    return {
-        entry_id: _clamp(panel_mean + panel_std * _mean([z[s.juror_id, entry_id] for s in own]), scale)
-        for entry_id, own in by_entry.items()
-    }
+class _ExactSum:
+    """The exact sum of some floats, from which terms can be taken out exactly.
+
+    Kept as non-overlapping partials (Shewchuk's algorithm, the one behind `math.fsum`), so `without(x)`
+    is `math.fsum` of the remaining terms, to the last bit, in time independent of their number.
+    """
+
+    __slots__ = ("partials",)
+
+    def __init__(self, values: Iterable[float]):
+        partials: list[float] = []
+        for x in values:
+            i = 0
+            for y in partials:
+                if abs(x) < abs(y):
+                    x, y = y, x
+                high = x + y
+                low = y - (high - x)
+                if low:
+                    partials[i] = low
+                    i += 1
+                x = high
+            partials[i:] = [x]
+        self.partials = partials
+
+    def without(self, *taken: float) -> float:
+        """`math.fsum` of the terms once `taken` (each one of the terms) are removed."""
+        return math.fsum([*self.partials, *(-value for value in taken)])
+
+
+class _Panel:
+    """The checked sheets of a ranking, grouped once; the standings under each method, and under one method
+    with each juror left out in turn.
+
+    Leaving juror j out changes only the entries j scored (and, for the z-score, the panel's mean and
+    standard deviation, computed from per-value counts): every other entry keeps its aggregate and tie-break
+    means, and the changed ones lose j's terms from exact sums. Each number is the one a computation from
+    the remaining sheets alone gives (the rules are stated in `rank_entries`).
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[int],
+        scored: Sequence[_Scored],
+        scale: Scale,
+        tie_break_indexes: tuple[int, ...],
+    ):
+        self.entries, self.scored, self.scale = entries, scored, scale
+        self.tie_break_indexes = tie_break_indexes
+        self.by_entry: dict[int, list[_Scored]] = defaultdict(list)
+        self.by_juror: dict[int, list[_Scored]] = defaultdict(list)
+        for sheet in scored:
+            self.by_entry[sheet.entry_id].append(sheet)
+            self.by_juror[sheet.juror_id].append(sheet)
+        self.by_entry, self.by_juror = dict(self.by_entry), dict(self.by_juror)
+        self.totals = {entry_id: sorted(s.total for s in own) for entry_id, own in self.by_entry.items()}
+        self.tie_keys = {
+            entry_id: tuple(
+                -round(_mean([s.scores[i] for s in own]), AGGREGATE_DECIMALS) for i in tie_break_indexes
+            )
+            for entry_id, own in self.by_entry.items()
+        }
+        self._aggregates: dict[str, dict[int, float]] = {}
+        self._z: dict[tuple[int, int], float] | None = None
+        self._z_sums: dict[int, _ExactSum] | None = None
+
+    def aggregates(self, method: str) -> dict[int, float]:
+        """Each scored entry's aggregate under `method`, from every sheet."""
+        if method not in self._aggregates:
+            if method == ZSCORE:
+                found = self._zscore_aggregates(self.all_totals(), self.z_means())
+            else:
+                reduce = _REDUCERS[method]
+                found = {entry_id: reduce(totals) for entry_id, totals in self.totals.items()}
+            self._aggregates[method] = found
+        return self._aggregates[method]
+
+    def standings(self, method: str) -> _Standings:
+        aggregates = self.aggregates(method)
+        keys = {entry_id: _rank_key(value, self.tie_keys[entry_id]) for entry_id, value in aggregates.items()}
+        return _ranked(self.entries, keys, aggregates)
+
+    def without_each_juror(self, method: str) -> dict[int, _Standings]:
+        """The standings under `method` without each juror who has a sheet, by juror id."""
+        full = self.aggregates(method)
+        keys = {entry_id: _rank_key(value, self.tie_keys[entry_id]) for entry_id, value in full.items()}
+        tie_sums = {
+            entry_id: [_ExactSum(s.scores[i] for s in own) for i in self.tie_break_indexes]
+            for entry_id, own in self.by_entry.items()
+        }
+        if method == ZSCORE:
+            move = self._zscore_without
+        else:
+            sums = {entry_id: _ExactSum(totals) for entry_id, totals in self.totals.items()}
+
+            def move(juror_id: int) -> dict[int, float]:
+                aggregates = dict(full)
+                for sheet in self.by_juror[juror_id]:
+                    del aggregates[sheet.entry_id]
+                    if len(self.by_entry[sheet.entry_id]) > 1:
+                        aggregates[sheet.entry_id] = self._aggregate_without(
+                            method, sheet, sums[sheet.entry_id]
+                        )
+                return aggregates
+
+        result = {}
+        for juror_id in sorted(self.by_juror):
+            own = self.by_juror[juror_id]
+            aggregates = move(juror_id)
+            if method == ZSCORE:  # every aggregate moved with the panel's mean and deviation
+                juror_keys = {e: _rank_key(value, self.tie_keys[e]) for e, value in aggregates.items()}
+            else:
+                juror_keys = dict(keys)
+                for sheet in own:
+                    del juror_keys[sheet.entry_id]
+            for sheet in own:
+                if sheet.entry_id in aggregates:
+                    tie_keys = ()
+                    if self.tie_break_indexes:
+                        count = len(self.by_entry[sheet.entry_id]) - 1
+                        tie_keys = tuple(
+                            -round(exact.without(sheet.scores[i]) / count, AGGREGATE_DECIMALS)
+                            for exact, i in zip(tie_sums[sheet.entry_id], self.tie_break_indexes, strict=True)
+                        )
+                    juror_keys[sheet.entry_id] = _rank_key(aggregates[sheet.entry_id], tie_keys)
+            result[juror_id] = _ranked(self.entries, juror_keys, aggregates)
+        return result
+
+    def _aggregate_without(self, method: str, sheet: _Scored, exact: _ExactSum) -> float:
+        """The entry's aggregate under mean, median or trimmed mean without this sheet's total."""
+        totals = self.totals[sheet.entry_id]
+        gone = bisect_left(totals, sheet.total)
+        count = len(totals) - 1
+
+        def kept(position: int) -> float:  # the remaining totals, in order
+            return totals[position if position < gone else position + 1]
+
+        if method == MEDIAN:
+            middle = count // 2
+            return kept(middle) if count % 2 else (kept(middle - 1) + kept(middle)) / 2
+        if method == TRIMMED_MEAN and count >= TRIM_MIN_SHEETS:
+            return exact.without(sheet.total, kept(0), kept(count - 1)) / (count - 2)
+        return exact.without(sheet.total) / count
+
+    # --- z-scores ---
+
+    def z(self) -> dict[tuple[int, int], float]:
+        """Each sheet's z-score within its juror's totals, by (juror id, entry id)."""
+        if self._z is None:
+            zero_std = ZERO_STD_FRACTION * (self.scale.max - self.scale.min)
+            self._z = {}
+            for juror_sheets in self.by_juror.values():
+                totals = [sheet.total for sheet in juror_sheets]
+                juror_mean, juror_std = _mean(totals), _pstdev(totals)
+                for sheet in juror_sheets:
+                    spread = (sheet.total - juror_mean) / juror_std if juror_std > zero_std else 0.0
+                    self._z[sheet.juror_id, sheet.entry_id] = spread
+        return self._z
+
+    def z_means(self) -> dict[int, float]:
+        z = self.z()
+        return {
+            entry_id: _mean([z[s.juror_id, entry_id] for s in own]) for entry_id, own in self.by_entry.items()
+        }
+
+    def all_totals(self) -> list[float]:
+        return [sheet.total for sheet in self.scored]
+
+    def _zscore_aggregates(self, totals: Sequence[float], z_means: Mapping[int, float]) -> dict[int, float]:
+        if not totals:
+            return {}
+        panel_mean, panel_std = _mean(totals), _pstdev(totals)
+        return {entry_id: _clamp(panel_mean + panel_std * z, self.scale) for entry_id, z in z_means.items()}
+
+    def _zscore_without(self, juror_id: int) -> dict[int, float]:
+        """The z-score aggregates of the remaining sheets: the other jurors' z-scores do not change."""
+        if self._z_sums is None:
+            z = self.z()
+            self._z_sums = {
+                entry_id: _ExactSum(z[s.juror_id, entry_id] for s in own)
+                for entry_id, own in self.by_entry.items()
+            }
+            self._z_means = self.z_means()
+            self._all_sum = _ExactSum(self.all_totals())
+            self._total_counts = Counter(self.all_totals())
+        own = self.by_juror[juror_id]
+        count = len(self.scored) - len(own)
+        if not count:
+            return {}
+        panel_mean = self._all_sum.without(*(sheet.total for sheet in own)) / count
+        counts = self._total_counts - Counter(sheet.total for sheet in own)
+        squares = []
+        for total, times in counts.items():  # `times` equal squares, each rounded as `_pstdev` rounds it
+            squares.extend(_two_product((total - panel_mean) ** 2, float(times)))
+        panel_std = math.sqrt(math.fsum(squares) / count)
+        z_means = dict(self._z_means)
+        for sheet in own:
+            del z_means[sheet.entry_id]
+            remaining = len(self.by_entry[sheet.entry_id]) - 1
+            if remaining:
+                exact = self._z_sums[sheet.entry_id]
+                z_means[sheet.entry_id] = exact.without(self.z()[juror_id, sheet.entry_id]) / remaining
+        return {entry_id: _clamp(panel_mean + panel_std * z, self.scale) for entry_id, z in z_means.items()}
+
+
+def _two_product(a: float, b: float) -> tuple[float, float]:
+    """a * b exactly, as the rounded product and its error (Dekker's algorithm; no overflow here)."""
+    product = a * b
+    a_high, a_low = _split(a)
+    b_high, b_low = _split(b)
+    error = ((a_high * b_high - product) + a_high * b_low + a_low * b_high) + a_low * b_low
+    return product, error
+
+
+def _split(value: float) -> tuple[float, float]:
+    scaled = 134217729.0 * value  # 2**27 + 1: Veltkamp's split into two halves of 26 bits
+    high = scaled - (scaled - value)
+    return high, value - high
 
 
 def _criterion_means(own: Sequence[_Scored], criteria: Sequence[Criterion]) -> Mapping[int, float]:
     """An entry's mean score per criterion id, in criterion order; empty without sheets."""
     if not own:
-        return MappingProxyType({})
-    return MappingProxyType(
+        return FrozenMapping()
+    return FrozenMapping(
         {criterion.id: _mean([sheet.scores[i] for sheet in own]) for i, criterion in enumerate(criteria)}
     )
 
@@ -311,7 +530,7 @@ def _competition_ranks(keys: Mapping[int, tuple[float, ...]]) -> dict[int, int]:
     """Standard competition ranks (1, 2, 2, 4): the lowest key ranks first, equal keys share a rank."""
     ranks = {}
     previous_key, rank = None, 0
-    for position, (entry_id, key) in enumerate(sorted(keys.items(), key=lambda item: (item[1], item[0])), 1):
+    for position, (entry_id, key) in enumerate(sorted(keys.items(), key=itemgetter(1)), 1):
         if key != previous_key:
             previous_key, rank = key, position
         ranks[entry_id] = rank
@@ -351,13 +570,24 @@ def _scores_in_order(sheet: Sheet, criteria: Sequence[Criterion]) -> tuple[float
 def _score_sheets(sheets: Iterable[Sheet], criteria: Sequence[Criterion]) -> list[_Scored]:
     """Check the sheets and compute their totals, ordered by (entry, juror) whatever the input order."""
     weights = _weights(criteria)
+    weight_sum = math.fsum(weights)
+    ids = tuple(criterion.id for criterion in criteria)
     scored = {}
     for sheet in sheets:
         key = (sheet.entry_id, sheet.juror_id)
         if key in scored:
             raise ValueError(f"juror {sheet.juror_id} has more than one sheet for entry {sheet.entry_id}")
-        scores = _scores_in_order(sheet, criteria)
-        scored[key] = _Scored(sheet.juror_id, sheet.entry_id, _weighted_mean(scores, weights), scores)
+        scores = sheet.scores
+        try:  # the common case, checked in full by `_scores_in_order` when it fails
+            if len(scores) != len(ids):
+                raise KeyError
+            values = tuple([float(scores[criterion_id]) for criterion_id in ids])
+            if not all(map(math.isfinite, values)):
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            values = _scores_in_order(sheet, criteria)
+        total = math.fsum(map(mul, weights, values)) / weight_sum  # as `_weighted_mean`
+        scored[key] = _Scored(sheet.juror_id, sheet.entry_id, total, values)
     return [scored[key] for key in sorted(scored)]
 
 
@@ -368,7 +598,7 @@ def _check_entries_and_scale(scored: Iterable[_Scored], entries: Sequence[int], 
             raise ValueError(
                 f"sheet of juror {sheet.juror_id} is for entry {sheet.entry_id}, not in the ranking"
             )
-        if not all(scale.min <= score <= scale.max for score in sheet.scores):
+        if min(sheet.scores) < scale.min or max(sheet.scores) > scale.max:
             raise ValueError(
                 f"sheet of juror {sheet.juror_id} for entry {sheet.entry_id}: "
                 f"a score is outside the scale {scale.min:g} to {scale.max:g}"

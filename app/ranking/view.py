@@ -1,6 +1,7 @@
 """What the organiser's ranking page (and the jury report) shows: the ranking with its reasons in words.
 
-View dataclasses over `scores.EditionScores` and the pure `scoring.Ranking`; no queries of its own.
+View dataclasses over `scores.EditionScores` (names, read on every view) and `numbers.RankingNumbers` (the
+cached numbers); no queries of its own.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.formatting import page_ordinal
 from app.ranking import scoring
-from app.ranking.panel import PanelStats, juror_stats
-from app.ranking.scores import EditionScores, Entry, Juror, rank
+from app.ranking.numbers import RankingNumbers
+from app.ranking.panel import PanelStats
+from app.ranking.scores import EditionScores, Entry, Juror
 
 METHOD_LABELS = {
     scoring.MEAN: _l("mean"),
@@ -58,6 +60,8 @@ class RankingView:
     rows: tuple[RankingRow, ...]
     panel: PanelStats | None
     juror_totals: Mapping[int, tuple[float, ...]]  # by juror id, lowest first
+    sheet_count: int = 0  # counted sheets
+    incomplete_sheets: int = 0  # submitted sheets lacking a score, left out
 
     @property
     def method(self) -> str:
@@ -72,26 +76,26 @@ class RankingView:
         return tuple(row for row in self.rows if row.ranked.podium_fragile)
 
 
-def ranking_view(scores: EditionScores, method: str | None = None) -> RankingView:
-    ranking = rank(scores, method)
+def ranking_view(scores: EditionScores, numbers: RankingNumbers) -> RankingView:
+    ranking = numbers.ranking
     if ranking is None:
-        return RankingView(scores, None, (), None, {})
-    totals = scores.totals()
-    by_entry: dict[int, list[float]] = {}
-    by_juror: dict[int, list[float]] = {}
-    for (juror_id, entry_id), total in totals.items():
-        by_entry.setdefault(entry_id, []).append(total)
-        by_juror.setdefault(juror_id, []).append(total)
+        return RankingView(scores, None, (), None, {}, numbers.sheet_count, numbers.incomplete_sheets)
     rows = tuple(
         RankingRow(
             entry=scores.entries[ranked.entry_id],
             ranked=ranked,
-            totals=tuple(sorted(by_entry.get(ranked.entry_id, ()))),
+            totals=numbers.entry_totals.get(ranked.entry_id, ()),
             reasons=tuple(podium_change_words(c, ranked.rank, scores.jurors) for c in ranked.podium_changes),
         )
         for ranked in ranking.rows
+        if ranked.entry_id in scores.entries  # read a moment apart: an entry screened out in between
     )
-    stats = juror_stats(scores.sheets, scores.scoring_criteria)
     return RankingView(
-        scores, ranking, rows, stats, {juror_id: tuple(sorted(v)) for juror_id, v in by_juror.items()}
+        scores,
+        ranking,
+        rows,
+        numbers.panel,
+        numbers.juror_totals,
+        numbers.sheet_count,
+        numbers.incomplete_sheets,
     )

@@ -13,7 +13,7 @@ from app.auth.models import LoginSession, User
 from app.mail import EmailStatus, OutgoingEmail
 from app.prepared.models import PreparedFile
 from app.privacy.erasure import ErasureRefused, erase_organisation, person_refusal
-from app.ranking.scores import load_scores
+from app.ranking.scores import load_scores, load_sheets
 from app.submissions.models import Application, Attachment
 from tests.conftest import AuthActions
 from tests.privacy.helpers import email_to, latest_file_id
@@ -78,7 +78,7 @@ def test_erase_person_juror_keeps_scores_under_a_pseudonym_and_removes_the_rest(
     assert AuthActions(app.test_client()).login("marie.curie@example.test").status_code == 200  # refused
     scores = load_scores(edition)
     assert scores.jurors[juror.id].name == f"Juror {juror.id}"
-    assert [s.juror_id for s in scores.sheets] == [juror.id]
+    assert [s.juror_id for s in load_sheets(scores).sheets] == [juror.id]
     db.session.refresh(sheet)
     assert sheet.overall_comment == "" and [s.comment for s in sheet.scores] == ["", "", ""]
     assert [float(s.value) for s in sheet.scores] == [8, 7, 6]

@@ -3,12 +3,13 @@
 import pytest
 
 from app.ranking import scoring
-from app.ranking.scores import load_scores, rank
+from app.ranking.numbers import rank, ranking_numbers
+from app.ranking.scores import load_scores, load_sheets
 from app.ranking.view import ranking_view
 
 
-def test_load_scores_counts_only_submitted_unrecused_sheets_of_jury_members(small):
-    scores = load_scores(small.edition)
+def test_load_sheets_counts_only_submitted_unrecused_sheets_of_jury_members(small):
+    scores = load_sheets(load_scores(small.edition))
 
     jurors = {juror.id: key for key, juror in small.jurors.items()}
     entries = {entry.id: letter for letter, entry in small.entries.items()}
@@ -20,7 +21,7 @@ def test_load_scores_counts_only_submitted_unrecused_sheets_of_jury_members(smal
         ("D", "one"), ("D", "three"), ("D", "two"),
         ("E", "one"), ("E", "three"),
     ]  # fmt: skip
-    assert scores.incomplete_sheets == 0
+    assert scores.incomplete == 0
     criteria = [c.id for c in small.edition.criteria]
     sheet = next(
         s for s in scores.sheets if s.entry_id == small.id_of("A") and s.juror_id == small.jurors["one"].id
@@ -42,25 +43,25 @@ def test_load_scores_lists_eligible_entries_and_the_whole_jury(small, make, db):
     assert [j.is_chair for j in scores.jurors.values()] == [False, True, False, False]
 
 
-def test_load_scores_ignores_sheets_of_ineligible_entries_and_removed_jurors(small, make, db):
+def test_load_sheets_ignores_sheets_of_ineligible_entries_and_removed_jurors(small, make, db):
     ineligible = make.application(edition_=small.edition, status="ineligible")
     make.score_sheet(make.assignment(ineligible, small.jurors["one"]), [10, 10, 10])
     outsider = make.juror(name="Not On The Jury")
     make.score_sheet(make.assignment(small.entries["E"], outsider), [10, 10, 10])
 
-    scores = load_scores(small.edition)
+    scores = load_sheets(load_scores(small.edition))
 
     assert len(scores.sheets) == 14
     assert all(s.entry_id != ineligible.id and s.juror_id != outsider.id for s in scores.sheets)
 
 
-def test_load_scores_leaves_out_submitted_sheet_missing_a_score(small, make):
+def test_load_sheets_leaves_out_submitted_sheet_missing_a_score(small, make):
     make.score_sheet(make.assignment(small.entries["E"], small.jurors["two"]), [5, None, 5])
 
-    scores = load_scores(small.edition)
+    scores = load_sheets(load_scores(small.edition))
 
     assert len(scores.sheets) == 14
-    assert scores.incomplete_sheets == 1
+    assert scores.incomplete == 1
 
 
 def test_rank_small_edition_hand_checked(small):
@@ -88,7 +89,8 @@ def test_rank_small_edition_hand_checked(small):
 
 def test_ranking_view_says_why_podium_is_fragile(small, app):
     with app.test_request_context():
-        view = ranking_view(load_scores(small.edition))
+        scores = load_scores(small.edition)
+        view = ranking_view(scores, ranking_numbers(scores))
 
     reasons = {row.entry.organisation: row.reasons for row in view.rows}
     assert "4th under median" in reasons["Kocaeli"]
