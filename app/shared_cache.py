@@ -54,3 +54,11 @@ def remember(key: str, compute: Callable[[], T], timeout: int | None = None) -> 
         except RedisError:
             log.warning("cache unreachable; %s not kept", key.split(":", 1)[0], exc_info=True)
     return value
+
+
+def forget_everything() -> None:
+    """Drop every kept value (after a restore: ids and versions may come back naming other data)."""
+    try:
+        cache.clear()
+    except RedisError:
+        log.warning("cache unreachable; kept values not dropped", exc_info=True)

@@ -8,7 +8,7 @@ import pytest
 from flask_migrate import stamp
 from sqlalchemy import func, select, text
 
-from app import create_app, storage
+from app import create_app, shared_cache, storage
 from app.auth.models import Organisation
 from app.backup import rows
 from app.certificates.models import Certificate
@@ -160,6 +160,15 @@ def test_backup_restore_continues_the_ids_after_the_restored_rows(backup, tmp_pa
         organisation = factories.organisation()
         _db.session.commit()
         assert organisation.id == highest + 1
+
+
+def test_backup_restore_drops_the_values_kept_for_the_old_rows(backup, tmp_path):
+    restored = _empty_installation(tmp_path)
+    with restored.app_context():
+        shared_cache.cache.set("ranking:1:1:mean", "computed before the restore")
+    assert _invoke(restored, "backup", "restore", str(backup)).exit_code == 0
+    with restored.app_context():
+        assert shared_cache.cache.get("ranking:1:1:mean") is None
 
 
 def test_backup_restore_refuses_a_damaged_archive_and_changes_nothing(backup, tmp_path):

@@ -18,6 +18,7 @@ from app.audit.services import record
 from app.backup import archive, files, rows
 from app.db import utcnow
 from app.extensions import db, migrate
+from app.shared_cache import forget_everything
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,9 @@ def restore(path: Path) -> Summary:
             raise archive.BackupProblem(
                 _("%(path)s: the rows read differ from the manifest's counts.", path=path)
             )
+    # Ids and ranking versions start again from the backup's: values kept for this installation's old rows
+    # (app/shared_cache.py) could match the restored ones' keys.
+    forget_everything()
     digest = archive.file_sha256(path)
     audit_command(
         "backup.restored",
