@@ -6,19 +6,24 @@ the platform) are ever read here: the laureates of any other edition never leave
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import aliased
 
 from app.auth.models import Organisation
 from app.certificates.enums import CertificateKind
 from app.certificates.models import Certificate
-from app.contests.models import Edition
+from app.contests.models import Criterion, Edition
 from app.extensions import db
+from app.formatting import time_left
 from app.i18n import LocalText, current_language, text_in
 from app.ranking.awards import awards_by_edition, joint_places
 from app.ranking.enums import AwardKind
+from app.ranking.models import Award
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
@@ -148,3 +153,98 @@ def public_participation(editions: Iterable[Edition]) -> dict[int, Participation
         .group_by(Application.edition_id)
     ).all()
     return {edition_id: Participation(count, countries) for edition_id, count, countries in rows if count}
+
+
+# --- Stamps: what the public pages show, in one word --------------------------------------------------------
+
+
+def edition_stamp(edition: Edition) -> str | None:
+    """A digest of everything an edition's public pages show once its results are public: the edition and
+    its criteria (loaded with it), and, in one query, its laureates (award, organisation, project, award
+    certificate and whether its file is ready) and its participation. None while its results are not public:
+    nothing of an edition under embargo may be kept."""
+    if not edition.results_are_public:
+        return None
+    return _digest([_edition_state(edition)], _public_state([edition.id]))
+
+
+def editions_stamp(editions: Sequence[Edition], now: datetime | None = None) -> str:
+    """A digest of everything the home page and the archive show of these editions (criteria loaded): each
+    edition, its phase and the time left to apply now, and the laureates and participation of the public
+    ones, in one query."""
+    public_ids = [edition.id for edition in editions if edition.results_are_public]
+    return _digest([_edition_state(edition, now) for edition in editions], _public_state(public_ids))
+
+
+def _edition_state(edition: Edition, now: datetime | None = None) -> tuple:
+    phase = edition.phase(now)
+    return (
+        tuple(getattr(edition, attr.key) for attr in _COLUMNS[Edition]),
+        phase,
+        time_left(edition.submissions_close_at, now) if edition.accepts_applications(now) else "",
+        tuple(tuple(getattr(c, attr.key) for attr in _COLUMNS[Criterion]) for c in edition.criteria),
+    )
+
+
+def _public_state(edition_ids: list[int]) -> list[tuple]:
+    """One row per award of these editions (one per edition without awards), with the edition's
+    participation: every column the public pages show of them."""
+    if not edition_ids:
+        return []
+    received = (
+        select(
+            Application.edition_id.label("edition_id"),
+            func.count(Application.id).label("applications"),
+            func.count(func.distinct(Organisation.country)).label("countries"),
+        )
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.edition_id.in_(edition_ids), Application.status.in_(RECEIVED_STATUSES))
+        .group_by(Application.edition_id)
+        .subquery()
+    )
+    laureate, project = aliased(Organisation), aliased(Application)
+    rows = db.session.execute(
+        select(
+            Edition.id,
+            received.c.applications,
+            received.c.countries,
+            Award.id,
+            Award.kind,
+            Award.place,
+            Award.citation_en,
+            Award.citation_fr,
+            laureate.id,
+            laureate.name,
+            laureate.kind,
+            laureate.country,
+            project.id,
+            project.title,
+            project.summary,
+            project.reference,
+            Certificate.id,
+            Certificate.verification_code,
+            Certificate.status,
+            Certificate.sha256,
+        )
+        .outerjoin(received, received.c.edition_id == Edition.id)
+        .outerjoin(Award, Award.edition_id == Edition.id)
+        .outerjoin(laureate, laureate.id == Award.organisation_id)
+        .outerjoin(project, project.id == Award.application_id)
+        .outerjoin(
+            Certificate,
+            (Certificate.edition_id == Award.edition_id)
+            & (Certificate.organisation_id == Award.organisation_id)
+            & (Certificate.kind == CertificateKind.AWARD)
+            & Certificate.revoked_at.is_(None),
+        )
+        .where(Edition.id.in_(edition_ids))
+        .order_by(Edition.id, Award.id)
+    )
+    return [tuple(row) for row in rows]
+
+
+_COLUMNS = {model: inspect(model).column_attrs for model in (Edition, Criterion)}
+
+
+def _digest(*parts) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
