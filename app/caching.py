@@ -26,6 +26,7 @@ from functools import wraps
 from pathlib import Path
 
 from flask import Flask, Response, current_app, make_response, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from app.i18n import current_language
@@ -61,13 +62,16 @@ def public_page(view: Callable) -> Callable:
     return wrapper
 
 
-def shared_page(name: str, stamp: str | None, render: Callable[[], str], mimetype: str = "text/html"):
+def shared_page(
+    name: str, stamp: str | None, render: Callable[[], ResponseReturnValue], mimetype: str = "text/html"
+) -> ResponseReturnValue:
     """The body `render()` makes, kept in the shared cache under `name`, the reader's language and `stamp`
     (what the page shows, in a word that changes whenever any of it does), with an ETag derived from them.
 
     A visitor whose `If-None-Match` names that ETag gets a 304 and nothing is rendered. The body is the same
     for every visitor who is not signed in; anyone else, and any page with a None stamp (nothing public to
-    keep), gets `render()` itself. The code's own stamp is part of the key: a new release renders anew.
+    keep), gets `render()` itself, which may answer otherwise (a 404); with a stamp it returns the body. The
+    code's own stamp is part of the key: a new release renders anew.
     """
     if stamp is None or not _shareable():
         return render()

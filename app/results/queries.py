@@ -10,14 +10,15 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, bindparam, func, inspect, select
 
 from app.auth.models import Organisation
 from app.certificates.enums import CertificateKind
 from app.certificates.models import Certificate
 from app.contests.models import Criterion, Edition
+from app.db import utcnow
 from app.extensions import db
 from app.formatting import time_left
 from app.i18n import LocalText, current_language, text_in
@@ -158,89 +159,108 @@ def public_participation(editions: Iterable[Edition]) -> dict[int, Participation
 # --- Stamps: what the public pages show, in one word --------------------------------------------------------
 
 
-def edition_stamp(edition: Edition) -> str | None:
-    """A digest of everything an edition's public pages show once its results are public: the edition and
-    its criteria (loaded with it), and, in one query, its laureates (award, organisation, project, award
-    certificate and whether its file is ready) and its participation. None while its results are not public:
-    nothing of an edition under embargo may be kept."""
-    if not edition.results_are_public:
+def edition_stamp(slug: str, now: datetime | None = None) -> str | None:
+    """A digest of everything the public pages of the edition with this slug show, read in one query: the
+    edition, its criteria, its participation and its laureates (award, organisation, project, award
+    certificate and whether its file is ready), and which of its dates are past. None when there is no such
+    edition or its results are not public: nothing of an edition under embargo may be kept."""
+    rows = db.session.execute(_state_query(by_slug=True), {"slug": slug}).all()
+    if not rows:
         return None
-    return _digest([_edition_state(edition)], _public_state([edition.id]))
+    published_at, archived, *dates = rows[0][:5]
+    if published_at is None and not archived:
+        return None
+    now = now or utcnow()
+    return _digest(tuple(now >= date for date in dates), [tuple(row) for row in rows])
 
 
 def editions_stamp(editions: Sequence[Edition], now: datetime | None = None) -> str:
     """A digest of everything the home page and the archive show of these editions (criteria loaded): each
-    edition, its phase and the time left to apply now, and the laureates and participation of the public
-    ones, in one query."""
+    edition, its phase and the time left to apply now, and, in one query, the laureates and participation of
+    the public ones."""
     public_ids = [edition.id for edition in editions if edition.results_are_public]
-    return _digest([_edition_state(edition, now) for edition in editions], _public_state(public_ids))
+    state = db.session.execute(_state_query(by_slug=False), {"ids": public_ids}).all() if public_ids else []
+    return _digest([_edition_state(edition, now) for edition in editions], [tuple(row) for row in state])
 
 
 def _edition_state(edition: Edition, now: datetime | None = None) -> tuple:
-    phase = edition.phase(now)
     return (
         tuple(getattr(edition, attr.key) for attr in _COLUMNS[Edition]),
-        phase,
+        edition.phase(now),
         time_left(edition.submissions_close_at, now) if edition.accepts_applications(now) else "",
         tuple(tuple(getattr(c, attr.key) for attr in _COLUMNS[Criterion]) for c in edition.criteria),
     )
 
 
-def _public_state(edition_ids: list[int]) -> list[tuple]:
-    """One row per award of these editions (one per edition without awards), with the edition's
-    participation: every column the public pages show of them."""
-    if not edition_ids:
-        return []
+@cache
+def _state_query(by_slug: bool) -> Select:
+    """Every column the public pages show of editions' results: one row per award (one for an edition
+    without any) with the edition's participation; by slug, the edition's own columns and criteria too (one
+    row per award and criterion). Built once per process, over the tables (plain rows, no ORM work on the
+    result): only the parameters change."""
+    edition, criterion, award, certificate = (
+        model.__table__ for model in (Edition, Criterion, Award, Certificate)
+    )
+    laureate, project = Organisation.__table__.alias("laureate"), Application.__table__.alias("project")
+    applied, organisation, application = (
+        Edition.__table__.alias("applied"),
+        Organisation.__table__,
+        Application.__table__,
+    )
+
+    def chosen(table):
+        return (
+            table.c.slug == bindparam("slug") if by_slug else table.c.id.in_(bindparam("ids", expanding=True))
+        )
+
     received = (
         select(
-            Application.edition_id.label("edition_id"),
-            func.count(Application.id).label("applications"),
-            func.count(func.distinct(Organisation.country)).label("countries"),
+            application.c.edition_id,
+            func.count(application.c.id).label("applications"),
+            func.count(func.distinct(organisation.c.country)).label("countries"),
         )
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(Application.edition_id.in_(edition_ids), Application.status.in_(RECEIVED_STATUSES))
-        .group_by(Application.edition_id)
+        .join(organisation, organisation.c.id == application.c.organisation_id)
+        .join(applied, applied.c.id == application.c.edition_id)
+        .where(chosen(applied), application.c.status.in_(RECEIVED_STATUSES))
+        .group_by(application.c.edition_id)
         .subquery()
     )
-    laureate, project = aliased(Organisation), aliased(Application)
-    rows = db.session.execute(
-        select(
-            Edition.id,
-            received.c.applications,
-            received.c.countries,
-            Award.id,
-            Award.kind,
-            Award.place,
-            Award.citation_en,
-            Award.citation_fr,
-            laureate.id,
-            laureate.name,
-            laureate.kind,
-            laureate.country,
-            project.id,
-            project.title,
-            project.summary,
-            project.reference,
-            Certificate.id,
-            Certificate.verification_code,
-            Certificate.status,
-            Certificate.sha256,
-        )
-        .outerjoin(received, received.c.edition_id == Edition.id)
-        .outerjoin(Award, Award.edition_id == Edition.id)
-        .outerjoin(laureate, laureate.id == Award.organisation_id)
-        .outerjoin(project, project.id == Award.application_id)
+    columns = [edition.c.id]
+    if by_slug:
+        first = ("results_published_at", "archived", "submissions_open_at", "submissions_close_at")
+        columns = [edition.c[name] for name in (*first, "judging_close_at")]
+        columns += [*edition.c, *criterion.c]
+    statement = select(
+        *columns,
+        received.c.applications,
+        received.c.countries,
+        *(_column(award, Award, key) for key in ("id", "kind", "place", "citation_en", "citation_fr")),
+        *(_column(laureate, Organisation, key) for key in ("id", "name", "kind", "country")),
+        *(_column(project, Application, key) for key in ("id", "title", "summary", "reference")),
+        *(_column(certificate, Certificate, key) for key in ("id", "verification_code", "status", "sha256")),
+    ).select_from(edition)
+    if by_slug:
+        statement = statement.outerjoin(criterion, criterion.c.edition_id == edition.c.id)
+    return (
+        statement.outerjoin(received, received.c.edition_id == edition.c.id)
+        .outerjoin(award, award.c.edition_id == edition.c.id)
+        .outerjoin(laureate, laureate.c.id == award.c.organisation_id)
+        .outerjoin(project, project.c.id == award.c.application_id)
         .outerjoin(
-            Certificate,
-            (Certificate.edition_id == Award.edition_id)
-            & (Certificate.organisation_id == Award.organisation_id)
-            & (Certificate.kind == CertificateKind.AWARD)
-            & Certificate.revoked_at.is_(None),
+            certificate,
+            (certificate.c.edition_id == award.c.edition_id)
+            & (certificate.c.organisation_id == award.c.organisation_id)
+            & (certificate.c.kind == CertificateKind.AWARD)
+            & certificate.c.revoked_at.is_(None),
         )
-        .where(Edition.id.in_(edition_ids))
-        .order_by(Edition.id, Award.id)
+        .where(chosen(edition))
+        .order_by(edition.c.id, award.c.id, *([criterion.c.id] if by_slug else []))
     )
-    return [tuple(row) for row in rows]
+
+
+def _column(table, model, key: str):
+    """The column of `table` (the model's table or an alias of it) behind the model's attribute `key`."""
+    return table.c[inspect(model).columns[key].name]
 
 
 _COLUMNS = {model: inspect(model).column_attrs for model in (Edition, Criterion)}

@@ -67,11 +67,10 @@ def archive():
 @bp.get("/editions/<slug>")
 @public_page
 def edition(slug: str):
-    item = contests.edition_by_slug(slug)
-    if item is None:
-        abort(404)
-
     def render() -> str:
+        item = contests.edition_by_slug(slug)
+        if item is None:
+            abort(404)
         return render_template(
             "results/edition.html",
             edition=item,
@@ -80,7 +79,7 @@ def edition(slug: str):
             Phase=Phase,
         )
 
-    return shared_page(f"edition:{item.id}", queries.edition_stamp(item), render)
+    return shared_page(f"edition:{slug}", queries.edition_stamp(slug), render)
 
 
 def _public_edition(slug: str) -> Edition | None:
@@ -91,11 +90,10 @@ def _public_edition(slug: str) -> Edition | None:
 @bp.get("/editions/<slug>/results")
 @public_page
 def public_results(slug: str):
-    edition = _public_edition(slug)
-    if edition is None:
-        abort(404)
-
     def render() -> str:
+        edition = _public_edition(slug)
+        if edition is None:
+            abort(404)
         # The API's address from PUBLIC_BASE_URL, not the Host header: the page is kept for everyone.
         return render_template(
             "results/results.html",
@@ -104,7 +102,7 @@ def public_results(slug: str):
             api_url=external_url("results.api_results", slug=edition.slug),
         )
 
-    return shared_page(f"results:{edition.id}", queries.edition_stamp(edition), render)
+    return shared_page(f"results:{slug}", queries.edition_stamp(slug), render)
 
 
 @bp.get("/api/editions")
@@ -119,14 +117,15 @@ def api_editions():
 @public_page
 def api_results(slug: str):
     """The laureates of a published edition. Special mentions are left out: `place` is always a number."""
-    edition = _public_edition(slug)
-    if edition is None:
-        return _json({"error": "not_found", "message": _("No published results for this edition.")}, 404)
+
+    def render() -> str | Response:
+        edition = _public_edition(slug)
+        if edition is None:
+            return _json({"error": "not_found", "message": _("No published results for this edition.")}, 404)
+        return _encoded(_results_document(edition))
+
     return shared_page(
-        f"api-results:{edition.id}",
-        queries.edition_stamp(edition),
-        lambda: _encoded(_results_document(edition)),
-        mimetype="application/json",
+        f"api-results:{slug}", queries.edition_stamp(slug), render, mimetype="application/json"
     )
 
 
