@@ -159,12 +159,13 @@ def public_participation(editions: Iterable[Edition]) -> dict[int, Participation
 # --- Stamps: what the public pages show, in one word --------------------------------------------------------
 
 
-def edition_stamp(slug: str, now: datetime | None = None) -> str | None:
-    """A digest of everything the public pages of the edition with this slug show, read in one query: the
-    edition, its criteria, its participation and its laureates (award, organisation, project, award
-    certificate and whether its file is ready), and which of its dates are past. None when there is no such
-    edition or its results are not public: nothing of an edition under embargo may be kept."""
-    rows = db.session.execute(_state_query(by_slug=True), {"slug": slug}).all()
+def edition_stamp(slug: str, *, edition_page: bool = False, now: datetime | None = None) -> str | None:
+    """A digest of everything a public page of the edition with this slug shows, read in one query: the
+    edition's shown columns and its laureates (award, organisation, project, award certificate and whether its
+    file is ready), which of its dates are past, and for its own page (`edition_page`) its criteria and
+    participation too. None when there is no such edition or its results are not public: nothing of an
+    edition under embargo may be kept."""
+    rows = db.session.execute(_state_query(by_slug=True, edition_page=edition_page), {"slug": slug}).all()
     if not rows:
         return None
     published_at, archived, *dates = rows[0][:5]
@@ -179,7 +180,8 @@ def editions_stamp(editions: Sequence[Edition], now: datetime | None = None) -> 
     edition, its phase and the time left to apply now, and, in one query, the laureates and participation of
     the public ones."""
     public_ids = [edition.id for edition in editions if edition.results_are_public]
-    state = db.session.execute(_state_query(by_slug=False), {"ids": public_ids}).all() if public_ids else []
+    query = _state_query(by_slug=False, edition_page=True)
+    state = db.session.execute(query, {"ids": public_ids}).all() if public_ids else []
     return _digest([_edition_state(edition, now) for edition in editions], [tuple(row) for row in state])
 
 
@@ -192,12 +194,34 @@ def _edition_state(edition: Edition, now: datetime | None = None) -> tuple:
     )
 
 
+# What the public pages show of an edition and of a criterion (templates/results/, contests/_macros.html).
+EDITION_SHOWN = (
+    "results_published_at",  # the first five say whether the results are public and which dates are past
+    "archived",
+    "submissions_open_at",
+    "submissions_close_at",
+    "judging_close_at",
+    "id",
+    "slug",
+    "name_en",
+    "name_fr",
+    "year",
+    "description_en",
+    "description_fr",
+    "results_publish_at",
+    "ceremony_date",
+    "ceremony_place_en",
+    "ceremony_place_fr",
+)
+CRITERION_SHOWN = ("id", "position", "name_en", "name_fr", "description_en", "description_fr")
+
+
 @cache
-def _state_query(by_slug: bool) -> Select:
-    """Every column the public pages show of editions' results: one row per award (one for an edition
-    without any) with the edition's participation; by slug, the edition's own columns and criteria too (one
-    row per award and criterion). Built once per process, over the tables (plain rows, no ORM work on the
-    result): only the parameters change."""
+def _state_query(by_slug: bool, edition_page: bool) -> Select:
+    """What the public pages show of editions' results: one row per award (one for an edition without any);
+    by slug, the edition's shown columns too; for an edition's page (or the lists), its participation, and by
+    slug its criteria (one row per award and criterion). Built once per process, over the tables (plain rows,
+    no ORM work on the result): only the parameters change."""
     edition, criterion, award, certificate = (
         model.__table__ for model in (Edition, Criterion, Award, Certificate)
     )
@@ -213,37 +237,36 @@ def _state_query(by_slug: bool) -> Select:
             table.c.slug == bindparam("slug") if by_slug else table.c.id.in_(bindparam("ids", expanding=True))
         )
 
-    received = (
-        select(
-            application.c.edition_id,
-            func.count(application.c.id).label("applications"),
-            func.count(func.distinct(organisation.c.country)).label("countries"),
+    columns = [_column(edition, Edition, key) for key in EDITION_SHOWN] if by_slug else [edition.c.id]
+    if by_slug and edition_page:
+        columns += [_column(criterion, Criterion, key) for key in CRITERION_SHOWN]
+    if edition_page:
+        received = (
+            select(
+                application.c.edition_id,
+                func.count(application.c.id).label("applications"),
+                func.count(func.distinct(organisation.c.country)).label("countries"),
+            )
+            .join(organisation, organisation.c.id == application.c.organisation_id)
+            .join(applied, applied.c.id == application.c.edition_id)
+            .where(chosen(applied), application.c.status.in_(RECEIVED_STATUSES))
+            .group_by(application.c.edition_id)
+            .subquery()
         )
-        .join(organisation, organisation.c.id == application.c.organisation_id)
-        .join(applied, applied.c.id == application.c.edition_id)
-        .where(chosen(applied), application.c.status.in_(RECEIVED_STATUSES))
-        .group_by(application.c.edition_id)
-        .subquery()
-    )
-    columns = [edition.c.id]
-    if by_slug:
-        first = ("results_published_at", "archived", "submissions_open_at", "submissions_close_at")
-        columns = [edition.c[name] for name in (*first, "judging_close_at")]
-        columns += [*edition.c, *criterion.c]
+        columns += [received.c.applications, received.c.countries]
     statement = select(
         *columns,
-        received.c.applications,
-        received.c.countries,
         *(_column(award, Award, key) for key in ("id", "kind", "place", "citation_en", "citation_fr")),
         *(_column(laureate, Organisation, key) for key in ("id", "name", "kind", "country")),
         *(_column(project, Application, key) for key in ("id", "title", "summary", "reference")),
         *(_column(certificate, Certificate, key) for key in ("id", "verification_code", "status", "sha256")),
     ).select_from(edition)
-    if by_slug:
-        statement = statement.outerjoin(criterion, criterion.c.edition_id == edition.c.id)
+    if edition_page:
+        statement = statement.outerjoin(received, received.c.edition_id == edition.c.id)
+        if by_slug:
+            statement = statement.outerjoin(criterion, criterion.c.edition_id == edition.c.id)
     return (
-        statement.outerjoin(received, received.c.edition_id == edition.c.id)
-        .outerjoin(award, award.c.edition_id == edition.c.id)
+        statement.outerjoin(award, award.c.edition_id == edition.c.id)
         .outerjoin(laureate, laureate.c.id == award.c.organisation_id)
         .outerjoin(project, project.c.id == award.c.application_id)
         .outerjoin(
@@ -254,7 +277,7 @@ def _state_query(by_slug: bool) -> Select:
             & certificate.c.revoked_at.is_(None),
         )
         .where(chosen(edition))
-        .order_by(edition.c.id, award.c.id, *([criterion.c.id] if by_slug else []))
+        .order_by(edition.c.id, award.c.id, *([criterion.c.id] if by_slug and edition_page else []))
     )
 
 

@@ -79,7 +79,7 @@ def edition(slug: str):
             Phase=Phase,
         )
 
-    return shared_page(f"edition:{slug}", queries.edition_stamp(slug), render)
+    return shared_page(f"edition:{slug}", queries.edition_stamp(slug, edition_page=True), render)
 
 
 def _public_edition(slug: str) -> Edition | None:
