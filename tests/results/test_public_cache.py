@@ -292,3 +292,34 @@ def edition_awards(db, edition):
     from app.ranking.awards import edition_awards as awards
 
     return awards(edition)
+
+
+def test_visitor_with_a_message_waiting_is_shown_it(app, client, db, make, kept):
+    edition = published(make, db)
+    address = RESULTS.format(slug=edition.slug)
+    page(app.test_client(), address)  # kept
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "You have been signed out.")]
+
+    first = page(client, address)
+    then = page(client, address)
+
+    assert "You have been signed out." in first.get_data(as_text=True)
+    assert "You have been signed out." not in then.get_data(as_text=True)
+    assert "no-store" in first.headers["Cache-Control"]
+    assert len([key for key, _ in kept if key.startswith("page:")]) == 1
+
+
+@pytest.mark.parametrize("url", ["/", "/editions"])
+def test_home_and_archive_are_kept_and_answer_a_304(app, client, db, make, url):
+    published(make, db)
+    make.edition(phase="open")
+    db.session.commit()
+    first = page(client, url)
+
+    with counting_queries(db) as statements:
+        again = page(client, url, **{"If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304
+    # The editions and their criteria, and the public ones' laureates: nothing of the page itself.
+    assert len(statements) == 3
