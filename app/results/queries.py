@@ -175,22 +175,37 @@ def edition_stamp(slug: str, *, edition_page: bool = False, now: datetime | None
     return _digest(tuple(now >= date for date in dates), [tuple(row) for row in rows])
 
 
-def editions_stamp(editions: Sequence[Edition], now: datetime | None = None) -> str:
-    """A digest of everything the home page and the archive show of these editions (criteria loaded): each
-    edition, its phase and the time left to apply now, and, in one query, the laureates and participation of
-    the public ones."""
-    public_ids = [edition.id for edition in editions if edition.results_are_public]
+def editions_stamp(now: datetime | None = None) -> str:
+    """A digest of everything the home page and the archive show, read in two queries: every edition's shown
+    columns and criteria, which of its dates are past and the time left to apply now, and the laureates and
+    participation of the editions whose results are public."""
+    now = now or utcnow()
+    editions = [tuple(row) for row in db.session.execute(_editions_query())]
+    moments = []
+    public_ids = set()
+    for published_at, archived, opens, closes, judged, edition_id, *_ in editions:
+        if published_at is not None or archived:
+            public_ids.add(edition_id)
+        open_now = published_at is None and opens <= now < closes
+        moments.append(
+            (edition_id, now >= opens, now >= closes, now >= judged, open_now and time_left(closes, now))
+        )
     query = _state_query(by_slug=False, edition_page=True)
-    state = db.session.execute(query, {"ids": public_ids}).all() if public_ids else []
-    return _digest([_edition_state(edition, now) for edition in editions], [tuple(row) for row in state])
+    state = db.session.execute(query, {"ids": sorted(public_ids)}).all() if public_ids else []
+    return _digest(editions, moments, [tuple(row) for row in state])
 
 
-def _edition_state(edition: Edition, now: datetime | None = None) -> tuple:
+@cache
+def _editions_query() -> Select:
+    """Every edition's shown columns (and its order, newest first), one row per criterion."""
+    edition, criterion = Edition.__table__, Criterion.__table__
     return (
-        tuple(getattr(edition, attr.key) for attr in _COLUMNS[Edition]),
-        edition.phase(now),
-        time_left(edition.submissions_close_at, now) if edition.accepts_applications(now) else "",
-        tuple(tuple(getattr(c, attr.key) for attr in _COLUMNS[Criterion]) for c in edition.criteria),
+        select(
+            *(_column(edition, Edition, key) for key in (*EDITION_SHOWN, "ordinal")),
+            *(_column(criterion, Criterion, key) for key in CRITERION_SHOWN),
+        )
+        .outerjoin(criterion, criterion.c.edition_id == edition.c.id)
+        .order_by(edition.c.year.desc(), edition.c.ordinal.desc(), edition.c.id.desc(), criterion.c.id)
     )
 
 
@@ -284,9 +299,6 @@ def _state_query(by_slug: bool, edition_page: bool) -> Select:
 def _column(table, model, key: str):
     """The column of `table` (the model's table or an alias of it) behind the model's attribute `key`."""
     return table.c[inspect(model).columns[key].name]
-
-
-_COLUMNS = {model: inspect(model).column_attrs for model in (Edition, Criterion)}
 
 
 def _digest(*parts) -> str:

@@ -32,9 +32,8 @@ from app.results.routes import bp
 @bp.get("/")
 @public_page
 def home():
-    editions = contests.all_editions()
-
     def render() -> str:
+        editions = contests.all_editions()
         current = contests.current_edition(editions)
         return render_template(
             "results/home.html",
@@ -45,15 +44,14 @@ def home():
             Phase=Phase,
         )
 
-    return shared_page("home", queries.editions_stamp(editions), render)
+    return shared_page("home", queries.editions_stamp(), render)
 
 
 @bp.get("/editions")
 @public_page
 def archive():
-    editions = contests.all_editions()
-
     def render() -> str:
+        editions = contests.all_editions()
         return render_template(
             "results/archive.html",
             editions=editions,
@@ -61,7 +59,7 @@ def archive():
             participation=queries.public_participation(editions),
         )
 
-    return shared_page("archive", queries.editions_stamp(editions), render)
+    return shared_page("archive", queries.editions_stamp(), render)
 
 
 @bp.get("/editions/<slug>")
