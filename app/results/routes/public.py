@@ -2,6 +2,10 @@
 page, and the JSON API. Nothing here shows the laureates of an edition whose results are not public, so each
 is a `public_page` (app/caching.py): shared caches may keep its answers to visitors for a short while.
 
+Each page is also rendered once per language and state of what it shows (`shared_page`, under a stamp from
+app/results/queries.py) and served to every visitor from the shared cache; an edition's own pages only once
+its results are public, never before.
+
 The API gives organisers' texts in both languages, whatever the reader's: `name`, `ceremony_place` and
 `citation` hold the English text (the French where there is none, so they are never empty when a text
 exists, as before French texts), and `name_fr`, `ceremony_place_fr` and `citation_fr` the French text as
@@ -14,7 +18,7 @@ import json
 from flask import Response, abort, render_template
 from flask_babel import gettext as _
 
-from app.caching import public_page
+from app.caching import public_page, shared_page
 from app.contests import services as contests
 from app.contests.enums import Phase
 from app.contests.models import Edition
@@ -28,43 +32,52 @@ from app.results.routes import bp
 @bp.get("/")
 @public_page
 def home():
-    editions = contests.all_editions()
-    current = contests.current_edition(editions)
-    return render_template(
-        "results/home.html",
-        current=current,
-        past=[e for e in editions if e.results_are_public and e is not current],
-        laureates=queries.laureates(editions),
-        participation=queries.public_participation(editions),
-        Phase=Phase,
-    )
+    def render() -> str:
+        editions = contests.all_editions()
+        current = contests.current_edition(editions)
+        return render_template(
+            "results/home.html",
+            current=current,
+            past=[e for e in editions if e.results_are_public and e is not current],
+            laureates=queries.laureates(editions),
+            participation=queries.public_participation(editions),
+            Phase=Phase,
+        )
+
+    return shared_page("home", queries.editions_stamp(), render)
 
 
 @bp.get("/editions")
 @public_page
 def archive():
-    editions = contests.all_editions()
-    return render_template(
-        "results/archive.html",
-        editions=editions,
-        laureates=queries.laureates(editions),
-        participation=queries.public_participation(editions),
-    )
+    def render() -> str:
+        editions = contests.all_editions()
+        return render_template(
+            "results/archive.html",
+            editions=editions,
+            laureates=queries.laureates(editions),
+            participation=queries.public_participation(editions),
+        )
+
+    return shared_page("archive", queries.editions_stamp(), render)
 
 
 @bp.get("/editions/<slug>")
 @public_page
 def edition(slug: str):
-    item = contests.edition_by_slug(slug)
-    if item is None:
-        abort(404)
-    return render_template(
-        "results/edition.html",
-        edition=item,
-        laureates=queries.laureates([item]).get(item.id, []),
-        participation=queries.public_participation([item]).get(item.id),
-        Phase=Phase,
-    )
+    def render() -> str:
+        item = contests.edition_by_slug(slug)
+        if item is None:
+            abort(404)
+        return render_template(
+            "results/edition.html",
+            edition=item,
+            laureates=queries.laureates([item]).get(item.id, []),
+            participation=queries.public_participation([item]).get(item.id),
+            Phase=Phase,
+        )
+
+    return shared_page(f"edition:{slug}", queries.edition_stamp(slug, edition_page=True), render)
 
 
 def _public_edition(slug: str) -> Edition | None:
@@ -75,28 +88,46 @@ def _public_edition(slug: str) -> Edition | None:
 @bp.get("/editions/<slug>/results")
 @public_page
 def public_results(slug: str):
-    edition = _public_edition(slug)
-    if edition is None:
-        abort(404)
-    return render_template(
-        "results/results.html", edition=edition, laureates=queries.edition_laureates(edition)
-    )
+    def render() -> str:
+        edition = _public_edition(slug)
+        if edition is None:
+            abort(404)
+        # The API's address from PUBLIC_BASE_URL, not the Host header: the page is kept for everyone.
+        return render_template(
+            "results/results.html",
+            edition=edition,
+            laureates=queries.edition_laureates(edition),
+            api_url=external_url("results.api_results", slug=edition.slug),
+        )
+
+    return shared_page(f"results:{slug}", queries.edition_stamp(slug), render)
 
 
 @bp.get("/api/editions")
 @public_page
 def api_editions():
     editions = queries.public_editions()
-    return _json({"editions": [{"slug": e.slug, **_texts(e, "name"), "year": e.year} for e in editions]})
+    document = {"editions": [{"slug": e.slug, **_texts(e, "name"), "year": e.year} for e in editions]}
+    return _json(document)
 
 
 @bp.get("/api/editions/<slug>/results")
 @public_page
 def api_results(slug: str):
     """The laureates of a published edition. Special mentions are left out: `place` is always a number."""
-    edition = _public_edition(slug)
-    if edition is None:
-        return _json({"error": "not_found", "message": _("No published results for this edition.")}, 404)
+
+    def render() -> str | Response:
+        edition = _public_edition(slug)
+        if edition is None:
+            return _json({"error": "not_found", "message": _("No published results for this edition.")}, 404)
+        return _encoded(_results_document(edition))
+
+    return shared_page(
+        f"api-results:{slug}", queries.edition_stamp(slug), render, mimetype="application/json"
+    )
+
+
+def _results_document(edition: Edition) -> dict:
     laureates = [
         {
             "place": laureate.place,
@@ -111,18 +142,16 @@ def api_results(slug: str):
         for laureate in queries.edition_laureates(edition)
         if laureate.place is not None
     ]
-    return _json(
-        {
-            "edition": {
-                "slug": edition.slug,
-                **_texts(edition, "name"),
-                "year": edition.year,
-                "ceremony_date": edition.ceremony_date.isoformat() if edition.ceremony_date else None,
-                **_texts(edition, "ceremony_place"),
-            },
-            "laureates": laureates,
-        }
-    )
+    return {
+        "edition": {
+            "slug": edition.slug,
+            **_texts(edition, "name"),
+            "year": edition.year,
+            "ceremony_date": edition.ceremony_date.isoformat() if edition.ceremony_date else None,
+            **_texts(edition, "ceremony_place"),
+        },
+        "laureates": laureates,
+    }
 
 
 def _texts(item, field: str) -> dict[str, str]:
@@ -133,7 +162,11 @@ def _texts(item, field: str) -> dict[str, str]:
 
 def _json(data: dict, status: int = 200) -> Response:
     """JSON in the order written here (jsonify sorts keys); @public_page makes it cacheable when found."""
-    return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
+    return Response(_encoded(data), status=status, mimetype="application/json")
+
+
+def _encoded(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)
 
 
 def _certificate_url(endpoint: str, laureate: queries.Laureate) -> str | None:
