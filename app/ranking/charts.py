@@ -2,9 +2,9 @@
 
 The jurors' chart shows each juror's sheet totals beside the whole panel's (who scores harshly, who
 leniently); the entries' chart the spread of the leading entries' totals with their aggregate. Both are
-drawn from the box summaries of `panel.juror_stats` (lowest, quartiles, highest), never from the sheets. Each comes
-wide (the page on a desktop, the jury report) or compact (a phone); each has a <title> and a <desc> that
-says in words what it shows, and the ranking page gives its figures as a table too.
+drawn from the box summaries of `panel.juror_stats` (lowest, quartiles, highest), never from the sheets.
+Each comes wide (the page on a desktop, the jury report) or compact (a phone); each has a <title> and a
+<desc> that says in words what it shows, and the ranking page gives its figures as a table too.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from app.ranking.panel import TotalStats
 from app.ranking.strip import FONT_FAMILY, Box, StripRow, strip_chart
-from app.ranking.view import RankingView, RankingRow, method_label
+from app.ranking.view import RankingRow, RankingView, method_label
 
 
 def _number(value: float) -> str:

@@ -97,7 +97,9 @@ def ranking_table(view: RankingView) -> Table:
         _("Podium robust"),
         _("Why not"),
     )
-    return Table(_("Ranking"), header, _ranking_rows(view), {1: 16, 2: TEXT_WIDTH, 3: 16, len(header) - 1: 60})
+    return Table(
+        _("Ranking"), header, _ranking_rows(view), {1: 16, 2: TEXT_WIDTH, 3: 16, len(header) - 1: 60}
+    )
 
 
 def _ranking_rows(view: RankingView) -> Iterable[tuple[Cell, ...]]:
@@ -105,21 +107,21 @@ def _ranking_rows(view: RankingView) -> Iterable[tuple[Cell, ...]]:
     for row in view.rows:
         ranked = row.ranked
         yield (
-                ranked.rank,
-                row.entry.reference,
-                row.entry.organisation,
-                country_name(row.entry.country),
-                _rounded(ranked.aggregate, 3),
-                *(_rounded(ranked.criterion_means.get(c.id), 3) for c in criteria),
-                ranked.sheet_count,
-                _("yes") if ranked.below_min_sheets else _("no"),
-                _rounded(ranked.total_std, 3),
-                *(ranked.ranks_by_method[m] for m in scoring.METHODS),
-                ranked.rank_interval[0],
-                ranked.rank_interval[1],
-                _("no") if ranked.podium_fragile else _("yes"),
-                "; ".join(row.reasons),
-            )
+            ranked.rank,
+            row.entry.reference,
+            row.entry.organisation,
+            country_name(row.entry.country),
+            _rounded(ranked.aggregate, 3),
+            *(_rounded(ranked.criterion_means.get(c.id), 3) for c in criteria),
+            ranked.sheet_count,
+            _("yes") if ranked.below_min_sheets else _("no"),
+            _rounded(ranked.total_std, 3),
+            *(ranked.ranks_by_method[m] for m in scoring.METHODS),
+            ranked.rank_interval[0],
+            ranked.rank_interval[1],
+            _("no") if ranked.podium_fragile else _("yes"),
+            "; ".join(row.reasons),
+        )
 
 
 def sheets_table(records: Iterable[SheetRecord], criteria: Sequence) -> Table:

@@ -227,7 +227,9 @@ def all_sheets(edition: Edition, criteria: Sequence[Criterion]) -> Iterator[Shee
         result.close()
 
 
-def _sheet_record(rows: list, criterion_ids: set[int], scoring_criteria: list[scoring.Criterion]) -> SheetRecord:
+def _sheet_record(
+    rows: list, criterion_ids: set[int], scoring_criteria: list[scoring.Criterion]
+) -> SheetRecord:
     """One sheet's record from its rows (one per criterion score, or one with no score)."""
     first = rows[0]
     scored = [row for row in rows if row.criterion_id is not None]

@@ -261,7 +261,7 @@ def _compact_strip_chart(
 def _strip(
     row: StripRow, middle: float, x, plot_left: float, plot_right: float, box_height: float = BOX_HEIGHT
 ) -> list[str]:
-    """One row's strip: the track, the whisker (lowest to highest), the box (quartiles), the median, the marker."""
+    """One row's strip: track, whisker (lowest to highest), box (quartiles), median stroke, marker."""
     parts = [_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK)]
     box = row.box
     if box is not None:

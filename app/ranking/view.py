@@ -151,7 +151,11 @@ class RowsShown:
 
 
 def rows_shown(
-    view: RankingView, page: int = 1, flagged_only: bool = False, search: str = "", per_page: int | None = None
+    view: RankingView,
+    page: int = 1,
+    flagged_only: bool = False,
+    search: str = "",
+    per_page: int | None = None,
 ) -> RowsShown:
     """The rows of `page` (past the last page: the last one) among those the filters keep, and the pinned."""
     per_page = per_page or ROWS_PER_PAGE

@@ -24,7 +24,9 @@ def test_juror_stats_totals_and_leniency():
         JurorStats(3, TotalStats(1, 9.0, 0.0, 9.0, 9.0, q1=9.0, median=9.0, q3=9.0), leniency=None),
     )
     # Sorted 2, 4, 6, 8, 9: inclusive quartiles at positions 1, 2 and 3 of 0..4.
-    assert stats.panel == TotalStats(5, 5.8, pytest.approx(math.sqrt(6.56)), 2.0, 9.0, q1=4.0, median=6.0, q3=8.0)
+    assert stats.panel == TotalStats(
+        5, 5.8, pytest.approx(math.sqrt(6.56)), 2.0, 9.0, q1=4.0, median=6.0, q3=8.0
+    )
 
 
 def test_juror_stats_summarises_each_entry():
@@ -58,7 +60,7 @@ def test_juror_stats_leniency_against_fellow_jurors_mean():
 def test_juror_stats_is_picklable():
     stats = juror_stats(one_criterion_sheets({1: {1: 8, 2: 4}, 2: {1: 6}}), ONE_CRITERION)
 
-    assert pickle.loads(pickle.dumps(stats)) == stats
+    assert pickle.loads(pickle.dumps(stats)) == stats  # noqa: S301  (our own bytes)
 
 
 def test_juror_stats_no_sheets():

@@ -209,7 +209,9 @@ def test_ranking_page_leading_entries_table_gives_each_spread(client, auth, smal
 
     html = client.get(ranking_url(small)).get_data(as_text=True)
 
-    table = re.search(r'<table class="table table-sm align-middle stack-md leading-table".*?</table>', html, flags=re.S)
+    table = re.search(
+        r'<table class="table table-sm align-middle stack-md leading-table".*?</table>', html, flags=re.S
+    )
     rows = [cells(r) for r in re.findall(r"<tr>.*?</tr>", table.group(0), flags=re.S)]
     # Obrnice: totals 8, 9, 10 -> lowest 8, median 9, highest 10; mean 9, std 0.82
     assert rows[1] == ["1 ★ (podium)", "Obrnice", "3", "8.00", "9.00", "10.00", "9.00", "0.82"]
@@ -217,7 +219,9 @@ def test_ranking_page_leading_entries_table_gives_each_spread(client, auth, smal
 
 def ranked_references(html: str) -> list[str]:
     """The references of the ranking table's rows, in order."""
-    body = re.search(r'<table class="table table-sm table-hover[^"]*ranking-table.*?<tbody>(.*?)</tbody>', html, re.S)
+    body = re.search(
+        r'<table class="table table-sm table-hover[^"]*ranking-table.*?<tbody>(.*?)</tbody>', html, re.S
+    )
     return re.findall(r'<span class="ref">([^<]+)</span>', body.group(1))
 
 
@@ -236,7 +240,11 @@ def test_ranking_page_paginates_and_keeps_podium_and_cut_line(client, auth, smal
     with app.test_request_context():
         view = ranking_view_module.ranking_view(load_scores(twelve))
     order = [row.entry.reference for row in view.rows]
-    pinned = {row.entry.reference for row in view.rows if ranking_view_module.is_flagged(row) or row.ranked.on_podium}
+    pinned = {
+        row.entry.reference
+        for row in view.rows
+        if ranking_view_module.is_flagged(row) or row.ranked.on_podium
+    }
     pinned.add(next(row.entry.reference for row in view.rows if not row.ranked.on_podium))
 
     response = client.get(f"/manage/editions/{twelve.id}/ranking?page=3")

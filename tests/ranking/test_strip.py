@@ -8,7 +8,9 @@ from app.ranking.strip import COMPACT_FONT, COMPACT_WIDTH, WIDTH, Box, StripRow,
 
 ROWS = [
     StripRow("Whole panel", Box(2.0, 3.0, 4.0, 6.5, 9.0), 5.0, "mean 5.0", highlight=True),
-    StripRow("A juror with a rather long name indeed", Box(3.0, 3.0, 3.0, 3.0, 3.0), 3.0, "−2.0 harsh", "harsh"),
+    StripRow(
+        "A juror with a rather long name indeed", Box(3.0, 3.0, 3.0, 3.0, 3.0), 3.0, "−2.0 harsh", "harsh"
+    ),
 ]
 
 
@@ -78,7 +80,9 @@ def test_a_row_is_drawn_from_its_box_whatever_the_number_of_values():
     svg = _chart(compact=False)
 
     # One whisker, box, median stroke and marker per row; no element per value.
-    assert [_number_of(svg, name) for name in ("chart-range", "chart-box", "chart-median", "chart-marker")] == [
+    assert [
+        _number_of(svg, name) for name in ("chart-range", "chart-box", "chart-median", "chart-marker")
+    ] == [
         2,
         2,
         2,
