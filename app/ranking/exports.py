@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -138,29 +138,39 @@ def sheets_table(records: Iterable[SheetRecord], criteria: Sequence) -> Table:
         *(part for c in criteria for part in (c.name, _("Comment: %(criterion)s", criterion=c.name))),
         _("Overall comment"),
     )
-    rows = (
-        (
+    comments = {9 + 2 * index + 1: LONG_TEXT_WIDTH for index in range(len(criteria))}
+    widths = {0: 16, 1: TEXT_WIDTH, 2: 16, 3: 24, 4: 16, 7: 18, **comments, len(header) - 1: LONG_TEXT_WIDTH}
+    return Table(_("Score sheets"), header, _sheet_rows(records, [c.id for c in criteria]), widths)
+
+
+def _sheet_rows(records: Iterable[SheetRecord], criterion_ids: list[int]) -> Iterator[tuple[Cell, ...]]:
+    """One row per sheet; the words and country names looked up once, not once per sheet."""
+    yes, no = _("yes"), _("no")
+    countries: dict[str | None, str] = {}
+
+    def country(code: str | None) -> str:
+        if code not in countries:
+            countries[code] = country_name(code)
+        return countries[code]
+
+    for record in records:
+        yield (
             record.entry_reference,
             record.organisation,
-            country_name(record.country),
+            country(record.country),
             record.juror,
-            country_name(record.juror_country),
+            country(record.juror_country),
             record.status,
-            _("yes") if record.recused else _("no"),
+            yes if record.recused else no,
             _local(record.submitted_at),
             _rounded(record.total, 3),
             *(
                 part
-                for c in criteria
-                for part in (_rounded(record.scores.get(c.id)), record.comments.get(c.id, ""))
+                for cid in criterion_ids
+                for part in (_rounded(record.scores.get(cid)), record.comments.get(cid, ""))
             ),
             record.overall_comment,
         )
-        for record in records
-    )
-    comments = {9 + 2 * index + 1: LONG_TEXT_WIDTH for index in range(len(criteria))}
-    widths = {0: 16, 1: TEXT_WIDTH, 2: 16, 3: 24, 4: 16, 7: 18, **comments, len(header) - 1: LONG_TEXT_WIDTH}
-    return Table(_("Score sheets"), header, rows, widths)
 
 
 def _csv_value(value: Cell) -> Cell:

@@ -150,7 +150,9 @@ def strip_chart(
         bold = "bold" if row.highlight else None
         if index % 2 == 0:
             parts.append(_tag("rect", x=0, y=top, width=WIDTH, height=ROW_HEIGHT, fill=BAND))
-        label = _tag("title", row.label) + _shorten(row.label)
+        # Bold text is wider: a highlighted label is cut shorter so that it stays inside the chart.
+        limit = LABEL_CHARS - 4 if row.highlight else LABEL_CHARS
+        label = _tag("title", row.label) + _shorten(row.label, limit)
         parts.append(_tag("text", label, x=LABEL_WIDTH, y=middle + 4.5, text_anchor="end", font_weight=bold))
         parts.extend(_strip(row, middle, x, plot_left, plot_right))
         if row.note:
@@ -295,15 +297,15 @@ def _strip(
                 stroke=BOX_EDGE,
             )
         )
-        mx = x(box.median)
+        mx = x(box.median)  # taller than the box and the marker, so that it shows beside a diamond on it
         parts.append(
             _tag(
                 "line",
                 class_="chart-median",
                 x1=mx,
-                y1=middle - half,
+                y1=middle - half - 3,
                 x2=mx,
-                y2=middle + half,
+                y2=middle + half + 3,
                 stroke=BOX_EDGE,
                 stroke_width=2.5,
             )
