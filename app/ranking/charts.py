@@ -1,9 +1,10 @@
 """The ranking's charts: what each says, in the user's language, drawn by app/ranking/strip.py.
 
 The jurors' chart shows each juror's sheet totals beside the whole panel's (who scores harshly, who
-leniently); the entries' chart the spread of the leading entries' totals with their aggregate. Each comes
-wide (the page on a desktop, the jury report) or compact (a phone); each has a <title> and a <desc> that
-says in words what it shows, and the ranking page gives its figures as a table too.
+leniently); the entries' chart the spread of the leading entries' totals with their aggregate. Both are
+drawn from the box summaries of `panel.juror_stats` (lowest, quartiles, highest), never from the sheets.
+Each comes wide (the page on a desktop, the jury report) or compact (a phone); each has a <title> and a
+<desc> that says in words what it shows, and the ranking page gives its figures as a table too.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from app.ranking.strip import FONT_FAMILY, StripRow, strip_chart
-from app.ranking.view import RankingView, method_label
+from app.ranking.panel import TotalStats
+from app.ranking.strip import FONT_FAMILY, Box, StripRow, strip_chart
+from app.ranking.view import RankingRow, RankingView, method_label
 
 
 def _number(value: float) -> str:
     return f"{value:.1f}"
+
+
+def box(stats: TotalStats) -> Box:
+    return Box(stats.min, stats.q1, stats.median, stats.q3, stats.max)
 
 
 def leniency_tone(leniency: float | None, scale_span: float) -> str:
@@ -48,7 +54,7 @@ def juror_chart(
     rows = [
         StripRow(
             label=_("Whole panel"),
-            values=tuple(sorted(v for totals in view.juror_totals.values() for v in totals)),
+            box=box(panel.panel),
             marker=panel.panel.mean,
             note=_("mean %(mean)s", mean=_number(panel.panel.mean)),
             highlight=True,
@@ -64,7 +70,7 @@ def juror_chart(
         else:
             words = {"harsh": _("harsh"), "lenient": _("lenient"), "": _("in line")}[tone]
             note = f"{signed(stats.leniency, minus)} {words}"
-        rows.append(StripRow(name, view.juror_totals.get(stats.juror_id, ()), stats.totals.mean, note, tone))
+        rows.append(StripRow(name, box(stats.totals), stats.totals.mean, note, tone))
         sentences.append(
             ngettext(
                 "%(name)s: %(num)d sheet, mean %(mean)s, %(note)s.",
@@ -97,7 +103,10 @@ def juror_chart(
         scale_min=scale.min,
         scale_max=scale.max,
         axis_label=_("Sheet total"),
-        legend=_("Dots: sheet totals · bar: lowest to highest · diamond: mean · dashed line: panel mean"),
+        legend=_(
+            "Line: lowest to highest total · box: middle half · stroke: median · diamond: mean · "
+            "dashed line: panel mean"
+        ),
         reference=panel.panel.mean,
         reference_label=_("panel mean %(mean)s", mean=_number(panel.panel.mean)),
         font_family=font_family,
@@ -105,9 +114,9 @@ def juror_chart(
     )
 
 
-def leading_rows(view: RankingView, limit: int) -> list:
+def leading_rows(view: RankingView, limit: int) -> list[RankingRow]:
     """The ranking's first `limit` rows that have sheet totals: the rows of the entries chart."""
-    return [row for row in view.rows if row.totals][:limit]
+    return [row for row in view.rows if row.spread][:limit]
 
 
 def entries_chart(view: RankingView, limit: int, compact: bool = False) -> Markup | None:
@@ -123,7 +132,7 @@ def entries_chart(view: RankingView, limit: int, compact: bool = False) -> Marku
         rows.append(
             StripRow(
                 label=f"{ranked.rank}. {row.entry.organisation}",
-                values=row.totals,
+                box=box(row.spread),
                 marker=ranked.aggregate,
                 note=ngettext(
                     "σ %(std)s · %(num)d sheet",
@@ -136,13 +145,14 @@ def entries_chart(view: RankingView, limit: int, compact: bool = False) -> Marku
         )
         sentences.append(
             _(
-                "%(rank)d. %(entry)s (%(reference)s): totals from %(low)s to %(high)s, "
+                "%(rank)d. %(entry)s (%(reference)s): totals from %(low)s to %(high)s, median %(median)s, "
                 "%(method)s %(aggregate)s, standard deviation %(std)s.",
                 rank=ranked.rank,
                 entry=row.entry.organisation,
                 reference=row.entry.reference,
-                low=_number(min(row.totals)),
-                high=_number(max(row.totals)),
+                low=_number(row.spread.min),
+                high=_number(row.spread.max),
+                median=_number(row.spread.median),
                 method=method_label(view.method),
                 aggregate=_number(ranked.aggregate) if ranked.aggregate is not None else "",
                 std=_number(std),
@@ -159,7 +169,7 @@ def entries_chart(view: RankingView, limit: int, compact: bool = False) -> Marku
         scale_max=scale.max,
         axis_label=_("Sheet total"),
         legend=_(
-            "Dots: one juror's total each · bar: lowest to highest · diamond: %(method)s",
+            "Line: lowest to highest total · box: middle half · stroke: median · diamond: %(method)s",
             method=method_label(view.method),
         ),
         compact=compact,

@@ -1,5 +1,10 @@
 """The ranking and the score sheets as CSV and XLSX, and the jury report as PDF.
 
+A table's rows are an iterable consumed once, row by row: CSV is written as the rows come, XLSX with
+openpyxl's write-only workbook (rows streamed to a temporary file, never a sheet held in memory), so that
+writing the score sheets takes the same memory for 50 sheets or 50,000. Column widths are therefore set
+from the header and the kind of column, not measured on the data.
+
 Spreadsheet cells are user text (an organisation may be named "=HYPERLINK(...)"): a text cell that a
 spreadsheet would read as a formula is prefixed with a single quote. The jury report is laid out by
 WeasyPrint, which may read only files under app/ (the shipped fonts): no network, no other file.
@@ -9,8 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
@@ -40,13 +45,21 @@ REPORT_FILE_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css",
 Cell = str | int | float | Decimal | datetime | None
 
 
+NUMBER_WIDTH = 10
+TEXT_WIDTH = 30
+LONG_TEXT_WIDTH = 50
+
+
 @dataclass(frozen=True)
 class Table:
-    """A header row and data rows, ready for CSV or XLSX."""
+    """A header row and data rows (an iterable read once), ready for CSV or XLSX.
+
+    `widths` gives some columns' widths in the XLSX (by column index); the others fit their heading."""
 
     title: str
     header: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: Iterable[tuple[Cell, ...]]
+    widths: dict[int, int] = field(default_factory=dict)
 
 
 def neutralise(value: Cell) -> Cell:
@@ -84,31 +97,34 @@ def ranking_table(view: RankingView) -> Table:
         _("Podium robust"),
         _("Why not"),
     )
-    rows = []
+    return Table(
+        _("Ranking"), header, _ranking_rows(view), {1: 16, 2: TEXT_WIDTH, 3: 16, len(header) - 1: 60}
+    )
+
+
+def _ranking_rows(view: RankingView) -> Iterable[tuple[Cell, ...]]:
+    criteria = view.scores.criteria
     for row in view.rows:
         ranked = row.ranked
-        rows.append(
-            (
-                ranked.rank,
-                row.entry.reference,
-                row.entry.organisation,
-                country_name(row.entry.country),
-                _rounded(ranked.aggregate, 3),
-                *(_rounded(ranked.criterion_means.get(c.id), 3) for c in criteria),
-                ranked.sheet_count,
-                _("yes") if ranked.below_min_sheets else _("no"),
-                _rounded(ranked.total_std, 3),
-                *(ranked.ranks_by_method[m] for m in scoring.METHODS),
-                ranked.rank_interval[0],
-                ranked.rank_interval[1],
-                _("no") if ranked.podium_fragile else _("yes"),
-                "; ".join(row.reasons),
-            )
+        yield (
+            ranked.rank,
+            row.entry.reference,
+            row.entry.organisation,
+            country_name(row.entry.country),
+            _rounded(ranked.aggregate, 3),
+            *(_rounded(ranked.criterion_means.get(c.id), 3) for c in criteria),
+            ranked.sheet_count,
+            _("yes") if ranked.below_min_sheets else _("no"),
+            _rounded(ranked.total_std, 3),
+            *(ranked.ranks_by_method[m] for m in scoring.METHODS),
+            ranked.rank_interval[0],
+            ranked.rank_interval[1],
+            _("no") if ranked.podium_fragile else _("yes"),
+            "; ".join(row.reasons),
         )
-    return Table(_("Ranking"), header, tuple(rows))
 
 
-def sheets_table(records: Sequence[SheetRecord], criteria: Sequence) -> Table:
+def sheets_table(records: Iterable[SheetRecord], criteria: Sequence) -> Table:
     header = (
         _("Reference"),
         _("Organisation"),
@@ -122,27 +138,39 @@ def sheets_table(records: Sequence[SheetRecord], criteria: Sequence) -> Table:
         *(part for c in criteria for part in (c.name, _("Comment: %(criterion)s", criterion=c.name))),
         _("Overall comment"),
     )
-    rows = tuple(
-        (
+    comments = {9 + 2 * index + 1: LONG_TEXT_WIDTH for index in range(len(criteria))}
+    widths = {0: 16, 1: TEXT_WIDTH, 2: 16, 3: 24, 4: 16, 7: 18, **comments, len(header) - 1: LONG_TEXT_WIDTH}
+    return Table(_("Score sheets"), header, _sheet_rows(records, [c.id for c in criteria]), widths)
+
+
+def _sheet_rows(records: Iterable[SheetRecord], criterion_ids: list[int]) -> Iterator[tuple[Cell, ...]]:
+    """One row per sheet; the words and country names looked up once, not once per sheet."""
+    yes, no = _("yes"), _("no")
+    countries: dict[str | None, str] = {}
+
+    def country(code: str | None) -> str:
+        if code not in countries:
+            countries[code] = country_name(code)
+        return countries[code]
+
+    for record in records:
+        yield (
             record.entry_reference,
             record.organisation,
-            country_name(record.country),
+            country(record.country),
             record.juror,
-            country_name(record.juror_country),
+            country(record.juror_country),
             record.status,
-            _("yes") if record.recused else _("no"),
+            yes if record.recused else no,
             _local(record.submitted_at),
             _rounded(record.total, 3),
             *(
                 part
-                for c in criteria
-                for part in (_rounded(record.scores.get(c.id)), record.comments.get(c.id, ""))
+                for cid in criterion_ids
+                for part in (_rounded(record.scores.get(cid)), record.comments.get(cid, ""))
             ),
             record.overall_comment,
         )
-        for record in records
-    )
-    return Table(_("Score sheets"), header, rows)
 
 
 def _csv_value(value: Cell) -> Cell:
@@ -158,16 +186,11 @@ def write_csv(table: Table, out: BinaryIO) -> None:
     try:
         writer = csv.writer(text)
         writer.writerow([_csv_value(cell) for cell in table.header])
-        writer.writerows([_csv_value(cell) for cell in row] for row in table.rows)
+        for row in table.rows:
+            writer.writerow([_csv_value(cell) for cell in row])
         text.flush()
     finally:
         text.detach()  # `out` stays open: its owner closes it
-
-
-def to_csv(table: Table) -> bytes:
-    buffer = io.BytesIO()
-    write_csv(table, buffer)
-    return buffer.getvalue()
 
 
 def _xlsx_value(value: Cell) -> Cell:
@@ -179,32 +202,39 @@ def _xlsx_value(value: Cell) -> Cell:
     return value
 
 
-def to_xlsx(tables: Iterable[Table]) -> bytes:
-    """One worksheet per table: bold frozen header, filters, readable column widths."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def write_xlsx(tables: Iterable[Table], out: BinaryIO) -> None:
+    """One worksheet per table, streamed: bold frozen header, filters, column widths set beforehand."""
+    workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(title=table.title[:31])
-        sheet.append([_xlsx_value(cell) for cell in table.header])
-        for row in table.rows:
-            sheet.append([_xlsx_value(cell) for cell in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="0B2A5B")
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for index, heading in enumerate(table.header):
+            width = table.widths.get(index) or min(max(NUMBER_WIDTH, len(str(heading)) + 2), 60)
+            sheet.column_dimensions[get_column_letter(index + 1)].width = width
         sheet.freeze_panes = "A2"
-        if table.rows:
-            sheet.auto_filter.ref = sheet.dimensions
-        for index, heading in enumerate(table.header, start=1):
-            longest = max([len(str(heading))] + [len(str(row[index - 1] or "")) for row in table.rows])
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        sheet.append([_header_cell(sheet, heading) for heading in table.header])
+        count = 0
+        for row in table.rows:
+            sheet.append([_xlsx_cell(sheet, cell) for cell in row])
+            count += 1
+        if count:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.header))}{count + 1}"
+    workbook.save(out)
+
+
+def _header_cell(sheet, heading: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, _xlsx_value(heading))
+    cell.font = Font(bold=True, color="FFFFFF")
+    cell.fill = PatternFill("solid", fgColor="0B2A5B")
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _xlsx_cell(sheet, value: Cell) -> Cell | WriteOnlyCell:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    return _xlsx_value(value)
 
 
 # --- The jury report --------------------------------------------------------------------------------------

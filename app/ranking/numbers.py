@@ -10,7 +10,6 @@ on every view. `FORMAT` changes with the shape of what is kept, so a deployment 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.ranking import scoring
@@ -18,7 +17,7 @@ from app.ranking.panel import PanelStats, juror_stats
 from app.ranking.scores import CountedSheets, EditionScores, load_sheets
 from app.shared_cache import remember
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,6 @@ class RankingNumbers:
     panel: PanelStats | None  # None without criteria
     sheet_count: int  # counted sheets
     incomplete_sheets: int  # submitted sheets lacking a score: left out rather than failing the page
-    entry_totals: Mapping[int, tuple[float, ...]]  # each entry's sheet totals, lowest first
-    juror_totals: Mapping[int, tuple[float, ...]]  # each juror's sheet totals, lowest first
 
 
 def cache_key(scores: EditionScores, method: str) -> str:
@@ -52,7 +49,7 @@ def rank(scores: EditionScores, method: str | None = None) -> scoring.Ranking | 
 
 def compute_numbers(scores: EditionScores, counted: CountedSheets, method: str) -> RankingNumbers:
     if not scores.criteria:
-        return RankingNumbers(None, None, len(counted.sheets), counted.incomplete, {}, {})
+        return RankingNumbers(None, None, len(counted.sheets), counted.incomplete)
     edition = scores.edition
     criteria = scores.scoring_criteria
     ranking = scoring.rank_entries(
@@ -65,16 +62,9 @@ def compute_numbers(scores: EditionScores, counted: CountedSheets, method: str) 
         tie_break=scores.tie_break,
         min_sheets=edition.min_sheets_per_entry,
     )
-    by_entry: dict[int, list[float]] = {}
-    by_juror: dict[int, list[float]] = {}
-    for (juror_id, entry_id), total in scoring.sheet_totals(counted.sheets, criteria).items():
-        by_entry.setdefault(entry_id, []).append(total)
-        by_juror.setdefault(juror_id, []).append(total)
     return RankingNumbers(
         ranking=ranking,
         panel=juror_stats(counted.sheets, criteria),
         sheet_count=len(counted.sheets),
         incomplete_sheets=counted.incomplete,
-        entry_totals={entry_id: tuple(sorted(totals)) for entry_id, totals in by_entry.items()},
-        juror_totals={juror_id: tuple(sorted(totals)) for juror_id, totals in by_juror.items()},
     )

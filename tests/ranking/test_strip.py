@@ -2,11 +2,15 @@
 
 import re
 
-from app.ranking.strip import COMPACT_FONT, COMPACT_WIDTH, WIDTH, StripRow, strip_chart
+import pytest
+
+from app.ranking.strip import COMPACT_FONT, COMPACT_WIDTH, WIDTH, Box, StripRow, strip_chart
 
 ROWS = [
-    StripRow("Whole panel", (2.0, 4.0, 9.0), 5.0, "mean 5.0", highlight=True),
-    StripRow("A juror with a rather long name indeed", (3.0, 3.0, 3.0), 3.0, "−2.0 harsh", "harsh"),
+    StripRow("Whole panel", Box(2.0, 3.0, 4.0, 6.5, 9.0), 5.0, "mean 5.0", highlight=True),
+    StripRow(
+        "A juror with a rather long name indeed", Box(3.0, 3.0, 3.0, 3.0, 3.0), 3.0, "−2.0 harsh", "harsh"
+    ),
 ]
 
 
@@ -20,7 +24,7 @@ def _chart(compact: bool) -> str:
             scale_min=0,
             scale_max=10,
             axis_label="Sheet total",
-            legend="Dots: sheet totals · bar: lowest to highest · diamond: mean · dashed line: panel mean",
+            legend="Line: lowest to highest total · box: middle half · stroke: median · diamond: mean",
             reference=5.0,
             reference_label="panel mean 5.0",
             compact=compact,
@@ -48,7 +52,7 @@ def test_compact_chart_keeps_labels_notes_and_legend_inside_its_width():
     assert "<title>A juror with a rather long name indeed</title>" in svg
     assert "−2.0 harsh" in svg  # the words, not only the colour
     legend_lines = re.findall(r'<text x="8" y="[\d.]+" fill="#5b6573">([^<]+)</text>', svg)
-    assert " ".join(legend_lines).startswith("Dots: sheet totals")
+    assert " ".join(legend_lines).startswith("Line: lowest to highest")
     assert all(len(line) <= 44 for line in legend_lines)
 
 
@@ -66,3 +70,33 @@ def test_both_layouts_name_themselves_for_assistive_technology():
         svg = _chart(compact)
         assert 'role="img"' in svg
         assert 'aria-labelledby="c-title c-desc"' in svg
+
+
+def _number_of(svg: str, css_class: str) -> int:
+    return svg.count(f'class="{css_class}"')
+
+
+def test_a_row_is_drawn_from_its_box_whatever_the_number_of_values():
+    svg = _chart(compact=False)
+
+    # One whisker, box, median stroke and marker per row; no element per value.
+    assert [
+        _number_of(svg, name) for name in ("chart-range", "chart-box", "chart-median", "chart-marker")
+    ] == [
+        2,
+        2,
+        2,
+        2,
+    ]
+    assert "chart-dot" not in svg
+
+
+def test_box_spans_the_quartiles_on_the_scale():
+    svg = _chart(compact=False)
+
+    # The plot runs from 232 to 598 units for 0 to 10: 36.6 units a point.
+    first_box = re.search(r'<rect class="chart-box" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    assert float(first_box.group(1)) == pytest.approx(232 + 3 * 36.6)
+    assert float(first_box.group(2)) == pytest.approx(3.5 * 36.6)
+    median = re.search(r'<line class="chart-median" x1="([\d.]+)"', svg)
+    assert float(median.group(1)) == pytest.approx(232 + 4 * 36.6)
