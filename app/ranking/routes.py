@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +13,7 @@ from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.extensions import db
 from app.i18n import current_language
+from app.judging.queries import ListPage
 from app.prepared.enums import PreparedKind
 from app.prepared.forms import PrepareForm
 from app.prepared.queries import file_states
@@ -21,7 +24,7 @@ from app.ranking.awards import edition_awards, joint_places
 from app.ranking.forms import AwardsForm, awards_form
 from app.ranking.scores import load_scores, rank
 from app.ranking.view import method_label, ranking_view
-from app.web import DomainError, back_to, load_or_404
+from app.web import DomainError, back_to, load_or_404, page_number
 
 bp = Blueprint("ranking", __name__)
 
@@ -116,7 +119,19 @@ def awards(edition_id: int):
         deliberation.proposed_decisions(ranking) if ranking else {}
     )
     justification = current[0].justification if current else ""
-    form = awards_form(scores.entries.values(), edition.prizes_count, decisions, justification)
+    shown = _shown_entries(ranking, decisions, page_number())
+    form = awards_form(
+        [scores.entries[entry_id] for entry_id in shown.entry_ids if entry_id in scores.entries],
+        edition.prizes_count,
+        decisions,
+        justification,
+    )
+    # Entries not in the form keep their recorded award (every entry with one is in the form anyway).
+    kept = [
+        decision
+        for entry_id, decision in deliberation.current_decisions(current).items()
+        if entry_id not in form.entry_ids and entry_id in scores.entries
+    ]
     problems: list[str] = []
     if request.method == "POST":
         if not (may_record and deliberating):
@@ -124,7 +139,7 @@ def awards(edition_id: int):
         if form.validate_on_submit():
             try:
                 changed = deliberation.record_awards(
-                    edition, scores, form.decisions(), form.justification.data or "", current_user
+                    edition, scores, form.decisions() + kept, form.justification.data or "", current_user
                 )
             except deliberation.DecisionRefused as refused:
                 db.session.rollback()
@@ -133,17 +148,62 @@ def awards(edition_id: int):
                 db.session.commit()
                 flash(_("The awards are saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("ranking.awards", edition_id=edition.id))
-    return _render_awards(edition, scores, ranking, current, form, problems, may_record and deliberating)
+    return _render_awards(
+        edition, scores, ranking, current, form, kept, shown, problems, may_record and deliberating
+    )
 
 
-def _render_awards(edition, scores, ranking, current, form: AwardsForm, problems, editable: bool):
-    rows = [(scores.entries[row.entry_id], row) for row in ranking.rows] if ranking else []
-    departs = deliberation.departures(ranking, form.decisions(), scores.entries) if ranking else []
+AWARDS_PER_PAGE = 50  # entries of the awards form beyond those always shown
+
+
+@dataclass(frozen=True)
+class ShownEntries:
+    """The entries the awards form holds: those always shown (the computed podium, the entries with a
+    decision, the flagged ones: fewer sheets than the minimum), then one page of the others, in rank order."""
+
+    leading: tuple[int, ...]
+    page: ListPage
+
+    @property
+    def entry_ids(self) -> tuple[int, ...]:
+        return self.leading + tuple(self.page.items)
+
+
+def _shown_entries(ranking, decisions, page: int) -> ShownEntries:
+    if not ranking:
+        return ShownEntries(tuple(decisions), ListPage([], 1, AWARDS_PER_PAGE, 0))
+    ranked = {row.entry_id for row in ranking.rows}
+    leading = tuple(
+        row.entry_id
+        for row in ranking.rows
+        if row.on_podium or row.below_min_sheets or row.entry_id in decisions
+    ) + tuple(entry_id for entry_id in decisions if entry_id not in ranked)
+    always = set(leading)
+    others = [row.entry_id for row in ranking.rows if row.entry_id not in always]
+    first = (page - 1) * AWARDS_PER_PAGE
+    return ShownEntries(
+        leading, ListPage(others[first : first + AWARDS_PER_PAGE], page, AWARDS_PER_PAGE, len(others))
+    )
+
+
+def _render_awards(
+    edition, scores, ranking, current, form: AwardsForm, kept, shown: ShownEntries, problems, editable: bool
+):
+    rows_by_id = {row.entry_id: row for row in ranking.rows} if ranking else {}
+
+    def rows(entry_ids):
+        return [(scores.entries[i], rows_by_id[i]) for i in entry_ids if i in rows_by_id and i in scores.entries]
+
+    departs = (
+        deliberation.departures(ranking, form.decisions() + kept, scores.entries) if ranking else []
+    )
     return render_template(
         "ranking/awards.html",
         edition=edition,
         form=form,
-        rows=rows,
+        rows=rows(shown.leading),
+        other_rows=rows(shown.page.items),
+        others=shown.page,
         ranking=ranking,
         awards=current,
         joint=joint_places(current),
