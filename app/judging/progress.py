@@ -87,7 +87,7 @@ class JurorProgress:
 
 @dataclass
 class Progress:
-    """Where judging stands: each juror's totals, the number of eligible entries, the applications' statuses."""
+    """Where judging stands: each juror's totals, the eligible entries, the applications' statuses."""
 
     edition: Edition
     jurors: list[JurorProgress]
@@ -122,9 +122,9 @@ def jury_progress(edition: Edition) -> Progress:
     jurors = {m.user_id: JurorProgress(member=m) for m in members}
     cell = cell_column()
     rows = db.session.execute(
-        _jury_assignments(edition).add_columns(Assignment.juror_id, cell, func.count()).group_by(
-            Assignment.juror_id, cell
-        )
+        _jury_assignments(edition)
+        .add_columns(Assignment.juror_id, cell, func.count())
+        .group_by(Assignment.juror_id, cell)
     )
     for juror_id, state, count in rows:
         jurors[juror_id].counts[Cell(state)] += count

@@ -296,7 +296,9 @@ def juror_work(user: User, paged_edition: int | None = None, page: int = 1) -> l
     position = func.row_number().over(partition_by=Application.edition_id, order_by=Application.number)
     numbered = (
         _own_live(user, edition_ids)
-        .add_columns(Assignment.id.label("id"), Application.edition_id.label("edition_id"), position.label("n"))
+        .add_columns(
+            Assignment.id.label("id"), Application.edition_id.label("edition_id"), position.label("n")
+        )
         .where(Assignment.recused_at.is_(None))
         .subquery()
     )

@@ -119,18 +119,20 @@ def awards(edition_id: int):
         deliberation.proposed_decisions(ranking) if ranking else {}
     )
     justification = current[0].justification if current else ""
-    shown = _shown_entries(ranking, decisions, page_number())
+    answered = _posted_entry_ids(scores.entries) if request.method == "POST" else None
+    shown = _shown_entries(ranking, decisions, page_number(), also=answered or ())
     form = awards_form(
         [scores.entries[entry_id] for entry_id in shown.entry_ids if entry_id in scores.entries],
         edition.prizes_count,
         decisions,
         justification,
     )
-    # Entries not in the form keep their recorded award (every entry with one is in the form anyway).
+    # Only the entries the page showed are decided by the form; the others keep their recorded award.
+    answered = set(form.entry_ids if answered is None else answered)
     kept = [
         decision
         for entry_id, decision in deliberation.current_decisions(current).items()
-        if entry_id not in form.entry_ids and entry_id in scores.entries
+        if entry_id not in answered and entry_id in scores.entries
     ]
     problems: list[str] = []
     if request.method == "POST":
@@ -139,7 +141,11 @@ def awards(edition_id: int):
         if form.validate_on_submit():
             try:
                 changed = deliberation.record_awards(
-                    edition, scores, form.decisions() + kept, form.justification.data or "", current_user
+                    edition,
+                    scores,
+                    _answered(form, answered) + kept,
+                    form.justification.data or "",
+                    current_user,
                 )
             except deliberation.DecisionRefused as refused:
                 db.session.rollback()
@@ -148,8 +154,9 @@ def awards(edition_id: int):
                 db.session.commit()
                 flash(_("The awards are saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("ranking.awards", edition_id=edition.id))
+    decided = _answered(form, answered) + kept
     return _render_awards(
-        edition, scores, ranking, current, form, kept, shown, problems, may_record and deliberating
+        edition, scores, ranking, current, form, decided, shown, problems, may_record and deliberating
     )
 
 
@@ -169,15 +176,30 @@ class ShownEntries:
         return self.leading + tuple(self.page.items)
 
 
-def _shown_entries(ranking, decisions, page: int) -> ShownEntries:
+def _posted_entry_ids(entries) -> list[int] | None:
+    """The entries whose fields the posted page showed (its `shown_entries` field), None when not sent."""
+    sent = request.form.get("shown_entries")
+    if sent is None:
+        return None
+    ids = {int(part) for part in sent.split(",") if part.strip().isdigit() and len(part.strip()) < 12}
+    return [entry_id for entry_id in entries if entry_id in ids]
+
+
+def _answered(form: AwardsForm, answered: set[int]) -> list:
+    return [decision for decision in form.decisions() if decision.application_id in answered]
+
+
+def _shown_entries(ranking, decisions, page: int, also=()) -> ShownEntries:
+    """`also`: entries a posted page showed, kept in the form when it is shown again."""
     if not ranking:
-        return ShownEntries(tuple(decisions), ListPage([], 1, AWARDS_PER_PAGE, 0))
+        return ShownEntries(tuple(dict.fromkeys([*decisions, *also])), ListPage([], 1, AWARDS_PER_PAGE, 0))
     ranked = {row.entry_id for row in ranking.rows}
+    wanted = set(decisions) | set(also)
     leading = tuple(
         row.entry_id
         for row in ranking.rows
-        if row.on_podium or row.below_min_sheets or row.entry_id in decisions
-    ) + tuple(entry_id for entry_id in decisions if entry_id not in ranked)
+        if row.on_podium or row.below_min_sheets or row.entry_id in wanted
+    ) + tuple(entry_id for entry_id in wanted if entry_id not in ranked)
     always = set(leading)
     others = [row.entry_id for row in ranking.rows if row.entry_id not in always]
     first = (page - 1) * AWARDS_PER_PAGE
@@ -187,16 +209,24 @@ def _shown_entries(ranking, decisions, page: int) -> ShownEntries:
 
 
 def _render_awards(
-    edition, scores, ranking, current, form: AwardsForm, kept, shown: ShownEntries, problems, editable: bool
+    edition,
+    scores,
+    ranking,
+    current,
+    form: AwardsForm,
+    decided,
+    shown: ShownEntries,
+    problems,
+    editable: bool,
 ):
     rows_by_id = {row.entry_id: row for row in ranking.rows} if ranking else {}
 
     def rows(entry_ids):
-        return [(scores.entries[i], rows_by_id[i]) for i in entry_ids if i in rows_by_id and i in scores.entries]
+        return [
+            (scores.entries[i], rows_by_id[i]) for i in entry_ids if i in rows_by_id and i in scores.entries
+        ]
 
-    departs = (
-        deliberation.departures(ranking, form.decisions() + kept, scores.entries) if ranking else []
-    )
+    departs = deliberation.departures(ranking, decided, scores.entries) if ranking else []
     return render_template(
         "ranking/awards.html",
         edition=edition,

@@ -3,7 +3,8 @@ entries or jurors (3 entries × 2 jurors against 25 × 6), and cut their lists i
 
 import pytest
 
-from app.judging import progress, queries as judging_queries
+from app.judging import progress
+from app.judging import queries as judging_queries
 from tests.conftest import counting_queries
 
 COUNTRIES = ("FR", "DE", "IT", "PL", "ES", "PT")
@@ -113,7 +114,7 @@ def test_progress_matrix_is_cut_into_pages_that_keep_the_filters(app, make, db, 
     html = html_of(auth.client, url + "?status=draft&page=2")
     assert "4 entries shown. Entries 3 to 4." in html
     assert "-004</span>" in html and "-005</span>" in html and "-003</span>" not in html
-    assert f"progress?status=draft&amp;page=1" in html
+    assert "progress?status=draft&amp;page=1" in html
     assert '<option value="draft" selected>' in html
 
 
