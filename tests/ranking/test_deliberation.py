@@ -431,7 +431,7 @@ def test_awards_page_past_the_others_shows_only_the_leading_entries(client, auth
     html = client.get(awards_url(small) + "?page=2").get_data(as_text=True)
 
     assert f'name="award_{small.id_of("D")}"' not in html
-    assert 'href="/manage/editions/%d/awards?page=1">Previous</a>' % small.edition.id in html
+    assert f'href="/manage/editions/{small.edition.id}/awards?page=1">Previous</a>' in html
 
 
 def test_awards_given_on_the_others_page_join_the_leading_entries(client, auth, small, db):
@@ -453,10 +453,10 @@ def test_awards_from_a_page_that_did_not_show_an_entry_keep_its_award(client, au
     data = {
         k: v
         for k, v in form_data(small, {"A": "1", "B": "2", "C": "3"}).items()
-        if "_%d" % small.id_of("D") not in k
+        if not k.endswith(f"_{small.id_of('D')}")
     }
     data["shown_entries"] = shown_entries(stale)
-    data["citation_en_%d" % small.id_of("A")] = "A better citation."
+    data[f"citation_en_{small.id_of('A')}"] = "A better citation."
     response = auth.post(awards_url(small) + "?page=2", data)
 
     assert response.status_code == 302
