@@ -94,7 +94,6 @@ class Progress:
     jurors: list[JurorProgress]
     entry_count: int
     statuses: dict[str, int]
-    started: bool = False
 
     @property
     def expected(self) -> int:
@@ -111,10 +110,6 @@ class Progress:
     @property
     def awaiting_screening(self) -> int:
         return self.statuses.get(ApplicationStatus.SUBMITTED, 0)
-
-    @property
-    def chair(self) -> JuryMember | None:
-        return next((juror.member for juror in self.jurors if juror.member.is_chair), None)
 
 
 def jury_progress(edition: Edition) -> Progress:
