@@ -1,8 +1,9 @@
 """Where judging stands, and the reminders to jurors who have sheets outstanding.
 
-`progress` reads the matrix of every juror × eligible entry (a `Cell` each) with its totals. `remind` is the
-one write: it chooses who is reminded (at most once per REMINDER_INTERVAL), notes the time, audits, and queues
-the reminders; the caller commits.
+`jury_progress` reads each juror's totals (one GROUP BY, whatever the number of sheets). `entry_matrix` reads
+one page of the eligible entries × the jurors (a `Cell` each), filtered by the entries' state or by a search,
+in a fixed number of statements. `remind` is the one write: it chooses who is reminded (at most once per
+REMINDER_INTERVAL), notes the time, audits, and queues the reminders; the caller commits.
 """
 
 from __future__ import annotations
@@ -11,20 +12,55 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
+
 from app.audit.services import record
-from app.auth.models import User
+from app.auth.models import Organisation, User
 from app.contests.models import Edition
 from app.db import utcnow
 from app.extensions import db
 from app.judging import notifications
 from app.judging.conflicts import excluded_pairs, exclusion_label
-from app.judging.enums import Cell
-from app.judging.models import Assignment, JuryMember
-from app.judging.queries import cell_of, edition_assignments, eligible_entries, jury, status_counts
+from app.judging.enums import Cell, SheetStatus
+from app.judging.models import Assignment, JuryMember, ScoreSheet
+from app.judging.queries import jury, status_counts
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
 REMINDER_INTERVAL = timedelta(days=1)
+ENTRIES_PER_PAGE = 50
+SEARCH_MAX = 100  # characters of a search kept
+
+# What an entry's row may be filtered on (`?status=`): its live sheets' states.
+ENTRY_FILTERS = ("not_started", "draft", "complete", "short")
+
+
+def cell_column():
+    """The Cell of an assignment row joined (outer) to its sheet, as an SQL expression."""
+    return case(
+        (Assignment.recused_at.is_not(None), Cell.RECUSED.value),
+        (ScoreSheet.id.is_(None), Cell.NOT_STARTED.value),
+        (ScoreSheet.status == SheetStatus.SUBMITTED, Cell.SUBMITTED.value),
+        else_=Cell.DRAFT.value,
+    )
+
+
+def _jury_assignments(edition: Edition, juror_ids):
+    """Assignments of these jurors (the edition's jury) on the edition's eligible entries, with their
+    sheet (outer join). The jury is a list of ids: joining its table made SQLite's plan 3 times slower."""
+    return (
+        select()
+        .select_from(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Application.edition_id == edition.id,
+            Application.status == ApplicationStatus.ELIGIBLE,
+            Assignment.juror_id.in_(list(juror_ids)),
+        )
+    )
 
 
 @dataclass
@@ -52,37 +88,12 @@ class JurorProgress:
 
 @dataclass
 class Progress:
-    """Where judging stands: every juror × eligible entry, and the totals."""
+    """Where judging stands: each juror's totals, the eligible entries, the applications' statuses."""
 
     edition: Edition
-    entries: list[Application]
     jurors: list[JurorProgress]
-    cells: dict[tuple[int, int], Cell]
-    assignments: dict[tuple[int, int], Assignment]
-    reasons: dict[tuple[int, int], tuple]
+    entry_count: int
     statuses: dict[str, int]
-
-    def cell(self, juror_id: int, application_id: int) -> Cell:
-        return self.cells.get((juror_id, application_id), Cell.NOT_ASSIGNED)
-
-    def why(self, juror_id: int, application_id: int) -> str:
-        """Why the juror may not score the entry, in words; '' when they may."""
-        return ", ".join(
-            exclusion_label(reason) for reason in self.reasons.get((juror_id, application_id), ())
-        )
-
-    def jurors_on(self, application_id: int) -> int:
-        return sum(
-            1
-            for juror in self.jurors
-            if self.cell(juror.member.user_id, application_id)
-            in (Cell.NOT_STARTED, Cell.DRAFT, Cell.SUBMITTED)
-        )
-
-    def submitted_on(self, application_id: int) -> int:
-        return sum(
-            1 for juror in self.jurors if self.cell(juror.member.user_id, application_id) == Cell.SUBMITTED
-        )
 
     @property
     def expected(self) -> int:
@@ -100,15 +111,129 @@ class Progress:
     def awaiting_screening(self) -> int:
         return self.statuses.get(ApplicationStatus.SUBMITTED, 0)
 
+
+def jury_progress(edition: Edition) -> Progress:
+    """Each juror's totals and the edition's counts, in a fixed number of statements."""
+    members = jury(edition)
+    jurors = {m.user_id: JurorProgress(member=m) for m in members}
+    cell = cell_column()
+    rows = db.session.execute(
+        _jury_assignments(edition, jurors)
+        .add_columns(Assignment.juror_id, cell, func.count())
+        .group_by(Assignment.juror_id, cell)
+    )
+    for juror_id, state, count in rows:
+        jurors[juror_id].counts[Cell(state)] += count
+    statuses = status_counts(edition)
+    return Progress(
+        edition=edition,
+        jurors=list(jurors.values()),
+        entry_count=statuses.get(ApplicationStatus.ELIGIBLE, 0),
+        statuses=statuses,
+    )
+
+
+def judging_started(edition: Edition) -> bool:
+    """Some juror has written a sheet or recused: a balanced plan would undo their work."""
+    started = (
+        select(Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Application.edition_id == edition.id,
+            or_(ScoreSheet.id.is_not(None), Assignment.recused_at.is_not(None)),
+        )
+    )
+    return bool(db.session.scalar(select(exists(started))))
+
+
+# --- One page of the entries × jurors ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlacedAssignment:
+    """What a matrix cell needs of an assignment: its id (to remove it) and what became of it."""
+
+    id: int
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """The entries asked for: `status` one of ENTRY_FILTERS or "", `search` part of a reference, a title
+    or an organisation's name."""
+
+    status: str = ""
+    search: str = ""
+
+    @classmethod
+    def of(cls, args) -> EntryFilter:
+        status = args.get("status", "")
+        search = " ".join(args.get("q", "").split())[:SEARCH_MAX]
+        return cls(status=status if status in ENTRY_FILTERS else "", search=search)
+
     @property
-    def started(self) -> bool:
-        """Some juror has written a sheet or recused: a balanced plan would undo their work."""
-        return any(a.sheet is not None or a.is_recused for a in self.assignments.values())
+    def active(self) -> bool:
+        return bool(self.status or self.search)
+
+
+@dataclass
+class EntryMatrix:
+    """One page of the eligible entries (by number) × every juror."""
+
+    page: Pagination
+    jurors: list[JurorProgress]
+    cells: dict[tuple[int, int], Cell]
+    assignments: dict[tuple[int, int], PlacedAssignment]
+    reasons: dict[tuple[int, int], tuple]
+    live: dict[int, int]  # entry id -> jurors expected to score it
+    submitted: dict[int, int]  # entry id -> sheets submitted on it
+
+    @property
+    def entries(self) -> list[Application]:
+        return list(self.page.items)
+
+    def cell(self, juror_id: int, application_id: int) -> Cell:
+        return self.cells.get((juror_id, application_id), Cell.NOT_ASSIGNED)
+
+    def why(self, juror_id: int, application_id: int) -> str:
+        """Why the juror may not score the entry, in words; '' when they may."""
+        return ", ".join(
+            exclusion_label(reason) for reason in self.reasons.get((juror_id, application_id), ())
+        )
+
+    def jurors_on(self, application_id: int) -> int:
+        return self.live.get(application_id, 0)
+
+    def submitted_on(self, application_id: int) -> int:
+        return self.submitted.get(application_id, 0)
+
+    @property
+    def rows(self) -> list[tuple[Application, list[tuple[JurorProgress, Cell, str]], int, int]]:
+        """Per entry of the page: each juror's cell and why they may not score it, then the sheets
+        submitted and expected (worked out here: a template's calls per cell cost more than the query)."""
+        return [
+            (
+                entry,
+                [
+                    (
+                        juror,
+                        self.cell(juror.member.user_id, entry.id),
+                        self.why(juror.member.user_id, entry.id),
+                    )
+                    for juror in self.jurors
+                ],
+                self.submitted_on(entry.id),
+                self.jurors_on(entry.id),
+            )
+            for entry in self.page.items
+        ]
 
     @property
     def excluded_list(self) -> list[tuple[JuryMember, Application, tuple]]:
+        """The excluded pairs among this page's entries, by entry then juror."""
         members = {juror.member.user_id: juror.member for juror in self.jurors}
-        entries = {entry.id: entry for entry in self.entries}
+        entries = {entry.id: entry for entry in self.page.items}
         return [
             (members[juror_id], entries[entry_id], reasons)
             for (juror_id, entry_id), reasons in sorted(
@@ -118,34 +243,99 @@ class Progress:
         ]
 
 
-def progress(edition: Edition) -> Progress:
-    """The matrix of the edition's jurors × eligible entries, in a fixed number of queries."""
-    members = jury(edition)
-    entries = eligible_entries(edition)
+def _entry_totals(edition: Edition, juror_ids):
+    """Per eligible entry: live assignments, submitted, draft and not started sheets (a subquery)."""
+    cell = cell_column()
+
+    def count(*cells: Cell):
+        return func.coalesce(func.sum(case((cell.in_([c.value for c in cells]), 1), else_=0)), 0)
+
+    return (
+        _jury_assignments(edition, juror_ids)
+        .add_columns(
+            Assignment.application_id.label("application_id"),
+            count(Cell.NOT_STARTED, Cell.DRAFT, Cell.SUBMITTED).label("live"),
+            count(Cell.SUBMITTED).label("submitted"),
+            count(Cell.DRAFT).label("draft"),
+            count(Cell.NOT_STARTED).label("not_started"),
+        )
+        .group_by(Assignment.application_id)
+        .subquery()
+    )
+
+
+def entry_matrix(
+    edition: Edition, jurors: list[JurorProgress], page: int, wanted: EntryFilter = EntryFilter()
+) -> EntryMatrix:
+    """One page of ENTRIES_PER_PAGE eligible entries (by number, filtered) with every juror's cell."""
+    members = [juror.member for juror in jurors]
     member_ids = {m.user_id for m in members}
-    entry_ids = {e.id for e in entries}
-    by_pair = {
-        (a.juror_id, a.application_id): a
-        for a in edition_assignments(edition)
-        if a.juror_id in member_ids and a.application_id in entry_ids
-    }
+    query = (
+        select(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(Application.edition_id == edition.id, Application.status == ApplicationStatus.ELIGIBLE)
+        .options(contains_eager(Application.organisation))
+        .order_by(Application.number)
+    )
+    if wanted.status:  # only then are the entries' totals needed to choose them
+        totals = _entry_totals(edition, member_ids)
+        live = func.coalesce(totals.c.live, 0)
+        done = func.coalesce(totals.c.submitted, 0)
+        query = query.outerjoin(totals, totals.c.application_id == Application.id)
+        if wanted.status == "not_started":
+            query = query.where(totals.c.not_started > 0)
+        elif wanted.status == "draft":
+            query = query.where(totals.c.draft > 0)
+        elif wanted.status == "complete":
+            query = query.where(live > 0, done == live)
+        elif wanted.status == "short":
+            query = query.where(done < edition.min_sheets_per_entry)
+    if wanted.search:
+        pattern = "%" + wanted.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Application.reference.ilike(pattern, escape="\\"),
+                Application.title.ilike(pattern, escape="\\"),
+                Organisation.name.ilike(pattern, escape="\\"),
+            )
+        )
+    pagination = db.paginate(query, page=page, per_page=ENTRIES_PER_PAGE, error_out=False)
+    entries = list(pagination.items)
+    placed: dict[tuple[int, int], PlacedAssignment] = {}
+    if entries and members:
+        rows = db.session.execute(
+            select(Assignment.juror_id, Assignment.application_id, Assignment.id, cell_column())
+            .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+            .where(Assignment.application_id.in_([e.id for e in entries]))
+        )
+        placed = {
+            (juror_id, entry_id): PlacedAssignment(assignment_id, Cell(state))
+            for juror_id, entry_id, assignment_id, state in rows
+            if juror_id in member_ids
+        }
     reasons = excluded_pairs(members, entries)
     cells: dict[tuple[int, int], Cell] = {pair: Cell.EXCLUDED for pair in reasons}
     # An assignment made before a conflict came to light still shows what happened to it.
-    cells.update({pair: cell_of(a) for pair, a in by_pair.items()})
-    jurors = [JurorProgress(member=m) for m in members]
-    for juror in jurors:
-        for entry in entries:
-            juror.counts[cells.get((juror.member.user_id, entry.id), Cell.NOT_ASSIGNED)] += 1
-    return Progress(
-        edition=edition,
-        entries=entries,
+    cells.update({pair: a.cell for pair, a in placed.items()})
+    live_on: Counter = Counter()
+    submitted_on: Counter = Counter()
+    for (_juror_id, entry_id), a in placed.items():
+        if a.cell in (Cell.NOT_STARTED, Cell.DRAFT, Cell.SUBMITTED):
+            live_on[entry_id] += 1
+        if a.cell == Cell.SUBMITTED:
+            submitted_on[entry_id] += 1
+    return EntryMatrix(
+        page=pagination,
         jurors=jurors,
         cells=cells,
-        assignments=by_pair,
+        assignments=placed,
         reasons=reasons,
-        statuses=status_counts(edition),
+        live=dict(live_on),
+        submitted=dict(submitted_on),
     )
+
+
+# --- Reminders --------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -160,7 +350,7 @@ def remind(edition: Edition, actor: User, now: datetime | None = None) -> Remind
     time and queue their email. The others are listed, with why they were skipped."""
     now = now or utcnow()
     run = ReminderRun()
-    for juror in progress(edition).jurors:
+    for juror in jury_progress(edition).jurors:
         last = juror.member.last_reminded_at
         if juror.outstanding == 0 or not juror.member.user.active:
             run.nothing_due.append(juror)

@@ -6,9 +6,10 @@ what its page shows in a fixed number of queries, whatever the number of entries
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.enums import Role
@@ -26,28 +27,47 @@ SCREENABLE = (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, Applicati
 # --- Screening -------------------------------------------------------------------------------------------
 
 
-def screening_list(edition: Edition) -> list[Application]:
-    """The applications to screen: every submitted one, screened or not, by number."""
-    return list(
-        db.session.scalars(
-            select(Application)
-            .where(Application.edition_id == edition.id, Application.status.in_(SCREENABLE))
-            .options(joinedload(Application.organisation))
-            .order_by(Application.number)
-        )
+SCREENING_PER_PAGE = 50
+
+
+def screening_list(edition: Edition, page: int = 1):
+    """One page of SCREENING_PER_PAGE applications to screen: every submitted one, screened or not, by
+    number (a Flask-SQLAlchemy page)."""
+    return db.paginate(
+        select(Application)
+        .where(Application.edition_id == edition.id, Application.status.in_(SCREENABLE))
+        .options(joinedload(Application.organisation))
+        .order_by(Application.number),
+        page=page,
+        per_page=SCREENING_PER_PAGE,
+        error_out=False,
     )
 
 
-def sheets_per_application(edition: Edition) -> dict[int, int]:
-    """How many score sheets (draft or submitted) each application of the edition has."""
-    rows = db.session.execute(
+def screening_page_of(application: Application) -> int:
+    """The page of the screening list that shows this application."""
+    before = db.session.scalar(
+        select(func.count(Application.id)).where(
+            Application.edition_id == application.edition_id,
+            Application.status.in_(SCREENABLE),
+            Application.number < application.number,
+        )
+    )
+    return before // SCREENING_PER_PAGE + 1
+
+
+def sheets_per_application(edition: Edition, application_ids: list[int] | None = None) -> dict[int, int]:
+    """How many score sheets (draft or submitted) each application of the edition (or of those ids) has."""
+    query = (
         select(Assignment.application_id, func.count(ScoreSheet.id))
         .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
         .join(Application, Application.id == Assignment.application_id)
         .where(Application.edition_id == edition.id)
         .group_by(Assignment.application_id)
     )
-    return {application_id: count for application_id, count in rows}
+    if application_ids is not None:
+        query = query.where(Assignment.application_id.in_(application_ids))
+    return {application_id: count for application_id, count in db.session.execute(query)}
 
 
 def status_counts(edition: Edition) -> dict[str, int]:
@@ -155,12 +175,48 @@ def cell_of(assignment: Assignment) -> Cell:
 # --- The juror's side ------------------------------------------------------------------------------------
 
 
+JUROR_ENTRIES_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list cut in SQL, with what the `pagination` macro reads (as Flask-SQLAlchemy's)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
 @dataclass
 class EditionWork:
-    """One edition a juror judges: their live assignments, by entry number, and where they stand."""
+    """One edition a juror judges: where they stand (counted in SQL), one page of their live assignments
+    by entry number, the next one to score, and the entries they recused from."""
 
     member: JuryMember
-    assignments: list[Assignment]
+    counts: Counter
+    page: ListPage
+    next_to_score: Assignment | None
     recused: list[Assignment]
 
     @property
@@ -168,20 +224,51 @@ class EditionWork:
         return self.member.edition
 
     @property
+    def assignments(self) -> list[Assignment]:
+        """The assignments on this page."""
+        return self.page.items
+
+    @property
+    def assigned(self) -> int:
+        return self.counts[Cell.NOT_STARTED] + self.counts[Cell.DRAFT] + self.counts[Cell.SUBMITTED]
+
+    @property
     def submitted(self) -> int:
-        return sum(1 for a in self.assignments if cell_of(a) == Cell.SUBMITTED)
+        return self.counts[Cell.SUBMITTED]
 
     @property
     def outstanding(self) -> int:
-        return len(self.assignments) - self.submitted
-
-    @property
-    def next_to_score(self) -> Assignment | None:
-        return next((a for a in self.assignments if cell_of(a) != Cell.SUBMITTED), None)
+        return self.assigned - self.submitted
 
 
-def juror_work(user: User) -> list[EditionWork]:
-    """Every edition the juror judges, the newest first, with their assignments on eligible entries."""
+def _cell_column():
+    return case(
+        (Assignment.recused_at.is_not(None), Cell.RECUSED.value),
+        (ScoreSheet.id.is_(None), Cell.NOT_STARTED.value),
+        (ScoreSheet.status == SheetStatus.SUBMITTED, Cell.SUBMITTED.value),
+        else_=Cell.DRAFT.value,
+    )
+
+
+def _own_live(user: User, edition_ids: list[int]):
+    """The juror's assignments on eligible entries of these editions, with the sheet outer-joined."""
+    return (
+        select()
+        .select_from(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+        .where(
+            Assignment.juror_id == user.id,
+            Application.edition_id.in_(edition_ids),
+            Application.status == ApplicationStatus.ELIGIBLE,
+        )
+    )
+
+
+def juror_work(user: User, paged_edition: int | None = None, page: int = 1) -> list[EditionWork]:
+    """Every edition the juror judges, the newest first, in a fixed number of statements whatever the
+    number of entries: counts by GROUP BY, one page of JUROR_ENTRIES_PER_PAGE assignments per edition
+    (page `page` of `paged_edition`, or of the newest edition when None; the first page of the others)."""
     members = list(
         db.session.scalars(
             select(JuryMember)
@@ -191,25 +278,93 @@ def juror_work(user: User) -> list[EditionWork]:
             .order_by(Edition.year.desc(), Edition.id.desc())
         )
     )
-    assignments = db.session.scalars(
-        select(Assignment)
-        .join(Application, Application.id == Assignment.application_id)
-        .where(
-            Assignment.juror_id == user.id,
-            Application.edition_id.in_([m.edition_id for m in members]),
-            Application.status == ApplicationStatus.ELIGIBLE,
+    if not members:
+        return []
+    edition_ids = [m.edition_id for m in members]
+    if paged_edition not in edition_ids:
+        paged_edition = edition_ids[0]
+    cell = _cell_column()
+    counts: dict[int, Counter] = {edition_id: Counter() for edition_id in edition_ids}
+    for edition_id, state, count in db.session.execute(
+        _own_live(user, edition_ids)
+        .add_columns(Application.edition_id, cell, func.count())
+        .group_by(Application.edition_id, cell)
+    ):
+        counts[edition_id][Cell(state)] += count
+
+    size = JUROR_ENTRIES_PER_PAGE
+    position = func.row_number().over(partition_by=Application.edition_id, order_by=Application.number)
+    numbered = (
+        _own_live(user, edition_ids)
+        .add_columns(
+            Assignment.id.label("id"), Application.edition_id.label("edition_id"), position.label("n")
         )
+        .where(Assignment.recused_at.is_(None))
+        .subquery()
+    )
+    first = (page - 1) * size
+    on_page = case(
+        (numbered.c.edition_id == paged_edition, numbered.c.n.between(first + 1, first + size)),
+        else_=numbered.c.n <= size,
+    )
+    application = contains_eager(Assignment.application)
+    shown = db.session.scalars(
+        select(Assignment)
+        .join(numbered, numbered.c.id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(on_page)
         .options(
-            contains_eager(Assignment.application).joinedload(Application.organisation),
+            application.joinedload(Application.organisation),
             selectinload(Assignment.sheet).selectinload(ScoreSheet.scores),
         )
         .order_by(Application.number)
     ).all()
-    work = {m.edition_id: EditionWork(member=m, assignments=[], recused=[]) for m in members}
-    for assignment in assignments:
-        edition_work = work[assignment.application.edition_id]
-        (edition_work.recused if assignment.is_recused else edition_work.assignments).append(assignment)
-    return list(work.values())
+
+    waiting = (
+        _own_live(user, edition_ids)
+        .add_columns(Assignment.id.label("id"), position.label("n"))
+        .where(
+            Assignment.recused_at.is_(None),
+            (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SheetStatus.SUBMITTED),
+        )
+        .subquery()
+    )
+    following = db.session.scalars(
+        select(Assignment)
+        .join(waiting, waiting.c.id == Assignment.id)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(waiting.c.n == 1)
+        .options(contains_eager(Assignment.application))
+    ).all()
+    recused = db.session.scalars(
+        select(Assignment)
+        .join(Application, Application.id == Assignment.application_id)
+        .where(
+            Assignment.juror_id == user.id,
+            Assignment.recused_at.is_not(None),
+            Application.edition_id.in_(edition_ids),
+            Application.status == ApplicationStatus.ELIGIBLE,
+        )
+        .options(contains_eager(Assignment.application))
+        .order_by(Application.number)
+    ).all()
+
+    work = []
+    for member in members:
+        edition_id = member.edition_id
+        items = [a for a in shown if a.application.edition_id == edition_id]
+        live = counts[edition_id][Cell.NOT_STARTED] + counts[edition_id][Cell.DRAFT]
+        live += counts[edition_id][Cell.SUBMITTED]
+        work.append(
+            EditionWork(
+                member=member,
+                counts=counts[edition_id],
+                page=ListPage(items, page if edition_id == paged_edition else 1, size, live),
+                next_to_score=next((a for a in following if a.application.edition_id == edition_id), None),
+                recused=[a for a in recused if a.application.edition_id == edition_id],
+            )
+        )
+    return work
 
 
 def entry_assignment(assignment_id: int) -> Assignment | None:

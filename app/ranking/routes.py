@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,6 +13,7 @@ from app.contests.enums import Phase
 from app.contests.models import Edition
 from app.extensions import db
 from app.i18n import current_language
+from app.judging.queries import ListPage
 from app.prepared.enums import PreparedKind
 from app.prepared.forms import PrepareForm
 from app.prepared.queries import file_states
@@ -126,7 +129,21 @@ def awards(edition_id: int):
         deliberation.proposed_decisions(ranking) if ranking else {}
     )
     justification = current[0].justification if current else ""
-    form = awards_form(scores.entries.values(), edition.prizes_count, decisions, justification)
+    answered = _posted_entry_ids(scores.entries) if request.method == "POST" else None
+    shown = _shown_entries(ranking, decisions, page_number(), also=answered or ())
+    form = awards_form(
+        [scores.entries[entry_id] for entry_id in shown.entry_ids if entry_id in scores.entries],
+        edition.prizes_count,
+        decisions,
+        justification,
+    )
+    # Only the entries the page showed are decided by the form; the others keep their recorded award.
+    answered = set(form.entry_ids if answered is None else answered)
+    kept = [
+        decision
+        for entry_id, decision in deliberation.current_decisions(current).items()
+        if entry_id not in answered and entry_id in scores.entries
+    ]
     problems: list[str] = []
     if request.method == "POST":
         if not (may_record and deliberating):
@@ -134,7 +151,11 @@ def awards(edition_id: int):
         if form.validate_on_submit():
             try:
                 changed = deliberation.record_awards(
-                    edition, scores, form.decisions(), form.justification.data or "", current_user
+                    edition,
+                    scores,
+                    _answered(form, answered) + kept,
+                    form.justification.data or "",
+                    current_user,
                 )
             except deliberation.DecisionRefused as refused:
                 db.session.rollback()
@@ -143,21 +164,87 @@ def awards(edition_id: int):
                 db.session.commit()
                 flash(_("The awards are saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("ranking.awards", edition_id=edition.id))
-    return _render_awards(edition, scores, ranking, current, form, problems, may_record and deliberating)
-
-
-def _render_awards(edition, scores, ranking, current, form: AwardsForm, problems, editable: bool):
-    # The names are read a moment apart from the kept ranking: an entry screened out in between is left out.
-    entries = scores.entries
-    rows = (
-        [(entries[row.entry_id], row) for row in ranking.rows if row.entry_id in entries] if ranking else []
+    decided = _answered(form, answered) + kept
+    return _render_awards(
+        edition, scores, ranking, current, form, decided, shown, problems, may_record and deliberating
     )
-    departs = deliberation.departures(ranking, form.decisions(), scores.entries) if ranking else []
+
+
+AWARDS_PER_PAGE = 50  # entries of the awards form beyond those always shown
+
+
+@dataclass(frozen=True)
+class ShownEntries:
+    """The entries the awards form holds: those always shown (the computed podium, the entries with a
+    decision, the flagged ones: fewer sheets than the minimum), then one page of the others, in rank order."""
+
+    leading: tuple[int, ...]
+    page: ListPage
+
+    @property
+    def entry_ids(self) -> tuple[int, ...]:
+        return self.leading + tuple(self.page.items)
+
+
+def _posted_entry_ids(entries) -> list[int] | None:
+    """The entries whose fields the posted page showed (its `shown_entries` field), None when not sent."""
+    sent = request.form.get("shown_entries")
+    if sent is None:
+        return None
+    ids = {int(part) for part in sent.split(",") if part.strip().isdigit() and len(part.strip()) < 12}
+    return [entry_id for entry_id in entries if entry_id in ids]
+
+
+def _answered(form: AwardsForm, answered: set[int]) -> list:
+    return [decision for decision in form.decisions() if decision.application_id in answered]
+
+
+def _shown_entries(ranking, decisions, page: int, also=()) -> ShownEntries:
+    """`also`: entries a posted page showed, kept in the form when it is shown again."""
+    if not ranking:
+        return ShownEntries(tuple(dict.fromkeys([*decisions, *also])), ListPage([], 1, AWARDS_PER_PAGE, 0))
+    ranked = {row.entry_id for row in ranking.rows}
+    wanted = set(decisions) | set(also)
+    leading = tuple(
+        row.entry_id
+        for row in ranking.rows
+        if row.on_podium or row.below_min_sheets or row.entry_id in wanted
+    ) + tuple(entry_id for entry_id in wanted if entry_id not in ranked)
+    always = set(leading)
+    others = [row.entry_id for row in ranking.rows if row.entry_id not in always]
+    first = (page - 1) * AWARDS_PER_PAGE
+    return ShownEntries(
+        leading, ListPage(others[first : first + AWARDS_PER_PAGE], page, AWARDS_PER_PAGE, len(others))
+    )
+
+
+def _render_awards(
+    edition,
+    scores,
+    ranking,
+    current,
+    form: AwardsForm,
+    decided,
+    shown: ShownEntries,
+    problems,
+    editable: bool,
+):
+    rows_by_id = {row.entry_id: row for row in ranking.rows} if ranking else {}
+
+    # The names are read a moment apart from the kept ranking: an entry screened out in between is left out.
+    def rows(entry_ids):
+        return [
+            (scores.entries[i], rows_by_id[i]) for i in entry_ids if i in rows_by_id and i in scores.entries
+        ]
+
+    departs = deliberation.departures(ranking, decided, scores.entries) if ranking else []
     return render_template(
         "ranking/awards.html",
         edition=edition,
         form=form,
-        rows=rows,
+        rows=rows(shown.leading),
+        other_rows=rows(shown.page.items),
+        others=shown.page,
         ranking=ranking,
         awards=current,
         joint=joint_places(current),

@@ -32,6 +32,7 @@ from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS, UploadForm, WithdrawForm, application_form
 from app.submissions.models import Application, Attachment
 from app.submissions.services import ApplicationValues
+from app.web import page_number
 
 bp = Blueprint("submissions", __name__)
 
@@ -364,10 +365,12 @@ def organiser_list(edition_id: int):
     if country and not is_member_state(country):
         notes.append(_("Unknown country “%(value)s” ignored.", value=country[:40]))
         country = ""
+    page, rows = services.edition_applications(edition, status or None, country or None, page_number())
     return render_template(
         "submissions/organiser_list.html",
         edition=edition,
-        rows=services.edition_applications(edition, status or None, country or None),
+        page=page,
+        rows=rows,
         counts=services.status_counts(edition),
         countries=sorted(services.countries_of(edition), key=country_name),
         status=status,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
@@ -283,18 +284,16 @@ class ApplicationRow:
     attachments: int
 
 
+APPLICATIONS_PER_PAGE = 100
+
+
 def edition_applications(
-    edition: Edition, status: str | None = None, country: str | None = None
-) -> list[ApplicationRow]:
-    """The organiser's table: one query whatever the number of rows."""
-    attachments = (
-        select(func.count(Attachment.id))
-        .where(Attachment.application_id == Application.id)
-        .correlate(Application)
-        .scalar_subquery()
-    )
+    edition: Edition, status: str | None = None, country: str | None = None, page: int = 1
+) -> tuple[Pagination, list[ApplicationRow]]:
+    """One page of the organiser's table, by number, and its rows: the same statements whatever the number
+    of applications (the page, its total, the attachments counted for the page)."""
     query = (
-        select(Application, attachments)
+        select(Application)
         .join(Application.organisation)
         .where(Application.edition_id == edition.id)
         .options(contains_eager(Application.organisation))
@@ -304,7 +303,20 @@ def edition_applications(
         query = query.where(Application.status == status)
     if country:
         query = query.where(Organisation.country == country)
-    return [ApplicationRow(application, count) for application, count in db.session.execute(query)]
+    shown = db.paginate(query, page=page, per_page=APPLICATIONS_PER_PAGE, error_out=False)
+    ids = [application.id for application in shown.items]
+    files = (
+        dict(
+            db.session.execute(
+                select(Attachment.application_id, func.count(Attachment.id))
+                .where(Attachment.application_id.in_(ids))
+                .group_by(Attachment.application_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return shown, [ApplicationRow(application, files.get(application.id, 0)) for application in shown.items]
 
 
 def status_counts(edition: Edition) -> dict[str, int]:

@@ -403,3 +403,76 @@ def test_departures_tolerate_split_or_kept_computed_ties(app, places, follows):
         found = deliberation.departures(ranking, decisions(places), {})
 
     assert (found == []) is follows
+
+
+# --- The awards form in pages ----------------------------------------------------------------------------
+
+
+def shown_entries(html: str) -> str:
+    return re.search(r'name="shown_entries" value="([^"]*)"', html).group(1)
+
+
+def test_awards_form_shows_podium_and_flagged_first_then_a_page_of_the_others(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(awards_url(small)).get_data(as_text=True)
+
+    leading, others = html.split('id="others-heading"')
+    for letter in "ABCE":  # the podium, and E with two sheets of the three required
+        assert f'name="award_{small.id_of(letter)}"' in leading
+    assert f'name="award_{small.id_of("D")}"' in others
+    ids = [small.id_of(letter) for letter in "ABCED"]
+    assert shown_entries(html) == ",".join(map(str, ids))
+
+
+def test_awards_page_past_the_others_shows_only_the_leading_entries(client, auth, small):
+    auth.login(small.organiser.email)
+
+    html = client.get(awards_url(small) + "?page=2").get_data(as_text=True)
+
+    assert f'name="award_{small.id_of("D")}"' not in html
+    assert f'href="/manage/editions/{small.edition.id}/awards?page=1">Previous</a>' in html
+
+
+def test_awards_given_on_the_others_page_join_the_leading_entries(client, auth, small, db):
+    auth.login(small.organiser.email)
+
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3", "D": "mention"}))
+
+    html = client.get(awards_url(small) + "?page=2").get_data(as_text=True)
+    assert selected(html, f"award_{small.id_of('D')}") == "mention"
+    assert "The other entries" not in html  # nobody left to page through
+
+
+def test_awards_from_a_page_that_did_not_show_an_entry_keep_its_award(client, auth, small, db):
+    """A page opened before another tab gave D a mention does not take it away when saved."""
+    auth.login(small.organiser.email)
+    stale = client.get(awards_url(small) + "?page=2").get_data(as_text=True)  # A, B, C, E: not D
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3", "D": "mention"}))
+
+    data = {
+        k: v
+        for k, v in form_data(small, {"A": "1", "B": "2", "C": "3"}).items()
+        if not k.endswith(f"_{small.id_of('D')}")
+    }
+    data["shown_entries"] = shown_entries(stale)
+    data[f"citation_en_{small.id_of('A')}"] = "A better citation."
+    response = auth.post(awards_url(small) + "?page=2", data)
+
+    assert response.status_code == 302
+    kinds = {reference: (kind, place, citation) for reference, kind, place, citation in saved(db)}
+    assert kinds[small.entries["D"].reference] == ("special_mention", None, "Citation for D.")
+    assert kinds[small.entries["A"].reference] == ("prize", 1, "A better citation.")
+
+
+def test_awards_shown_entries_field_with_nonsense_changes_nothing_it_does_not_name(client, auth, small, db):
+    auth.login(small.organiser.email)
+    auth.post(awards_url(small), form_data(small, {"A": "1", "B": "2", "C": "3"}))
+    before = saved(db)
+
+    data = form_data(small, {})
+    data["shown_entries"] = "x,-1,99999999999999999999,,"
+    response = auth.post(awards_url(small), data)
+
+    assert response.status_code == 302
+    assert saved(db) == before

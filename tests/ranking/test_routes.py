@@ -233,12 +233,14 @@ def twelve(make, db, small):
 
 def test_ranking_page_paginates_and_keeps_podium_and_cut_line(client, auth, small, twelve, monkeypatch, app):
     from app.ranking import view as ranking_view_module
+    from app.ranking.numbers import ranking_numbers
     from app.ranking.scores import load_scores
 
     monkeypatch.setattr(ranking_view_module, "ROWS_PER_PAGE", 3)
     auth.login(small.organiser.email)
     with app.test_request_context():
-        view = ranking_view_module.ranking_view(load_scores(twelve))
+        scores = load_scores(twelve)
+        view = ranking_view_module.ranking_view(scores, ranking_numbers(scores))
     order = [row.entry.reference for row in view.rows]
     pinned = {
         row.entry.reference

@@ -197,3 +197,25 @@ def test_dashboard_query_count_does_not_grow_with_applications(client, auth, mak
     at_12 = _queries_for(db, client, "/my")
 
     assert at_2 == at_12
+
+
+def test_list_is_cut_into_pages_that_keep_the_filters(client, auth, make, db, monkeypatch):
+    from app.submissions import services
+
+    monkeypatch.setattr(services, "APPLICATIONS_PER_PAGE", 2)
+    organiser = make.organiser()
+    edition = make.edition(phase="judging")
+    for n in range(5):
+        make.application(
+            edition_=edition, organisation_=make.organisation(country=("CZ", "GR")[n % 2]), status="submitted"
+        )
+    db.session.commit()
+    auth.login(organiser.email)
+    url = f"/manage/editions/{edition.id}/applications"
+
+    page = client.get(url + "?country=CZ&page=2").get_data(as_text=True)
+
+    assert "3 applications shown." in page
+    assert "-005</a>" in page and "-001</a>" not in page and "-003</a>" not in page
+    assert 'aria-current="page"><span class="page-link">Page 2 of 2</span>' in page
+    assert f'href="{url}?country=CZ&amp;page=1">Previous</a>' in page

@@ -6,7 +6,7 @@ page is answered with 409 and what changed since; a refused save re-renders the 
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -26,7 +26,7 @@ from app.judging.models import Assignment
 from app.judging.routes import bp
 from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS as FIELD_LABELS
-from app.web import back_to
+from app.web import back_to, page_number
 
 INLINE_IMAGE_TYPES = ("image/jpeg", "image/png")
 INLINE_FRAME_TYPES = ("application/pdf",)
@@ -44,7 +44,8 @@ SAVED_MESSAGES = {
 def dashboard():
     if not can.is_juror(current_user):
         abort(403)
-    return render_template("judging/dashboard.html", work=queries.juror_work(current_user))
+    work = queries.juror_work(current_user, request.args.get("edition", type=int), page_number())
+    return render_template("judging/dashboard.html", work=work)
 
 
 def _load_own_assignment(assignment_id: int) -> Assignment:

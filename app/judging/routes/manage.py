@@ -31,7 +31,7 @@ from app.judging.routes import bp
 from app.submissions.enums import ApplicationStatus
 from app.submissions.forms import FIELD_OF_ACTION_LABELS as FIELD_LABELS
 from app.submissions.models import Application
-from app.web import back_to, load_or_404
+from app.web import back_to, load_or_404, page_number
 
 
 def _links() -> dict:
@@ -65,11 +65,13 @@ def screening(edition_id: int):
         if form.validate_on_submit():
             return _screen(edition, form)
         failed = form
+    page = queries.screening_list(edition, page_number())
     return render_template(
         "judging/screening.html",
         edition=edition,
-        applications=queries.screening_list(edition),
-        sheets=queries.sheets_per_application(edition),
+        page=page,
+        applications=page.items,
+        sheets=queries.sheets_per_application(edition, [a.id for a in page.items]),
         failed=failed,
         failed_id=_int_or_none(failed.application_id.data) if failed else None,
         form_for=_screening_form_for,
@@ -98,7 +100,14 @@ def _screen(edition: Edition, form: ScreeningForm):
         )
     else:
         flash(_("%(reference)s: no change.", reference=application.reference), "info")
-    return redirect(url_for(".screening", edition_id=edition.id, _anchor=f"app-{application.id}"))
+    return redirect(
+        url_for(
+            ".screening",
+            edition_id=edition.id,
+            page=queries.screening_page_of(application),
+            _anchor=f"app-{application.id}",
+        )
+    )
 
 
 def _screening_form_for(application: Application) -> ScreeningForm:
@@ -131,7 +140,7 @@ def _render_jury(edition: Edition, form: InviteJurorForm, status: int = 200):
     return render_template(
         "judging/jury.html",
         edition=edition,
-        progress=progress_cases.progress(edition),
+        progress=progress_cases.jury_progress(edition),
         form=form,
         **_links(),
     ), status
@@ -226,13 +235,14 @@ def assignments(edition_id: int):
 
 
 def _render_assignments(edition: Edition, balance_form: BalancedAssignmentForm, status: int = 200):
-    progress = progress_cases.progress(edition)
+    progress = progress_cases.jury_progress(edition)
     return render_template(
         "judging/assignments.html",
         edition=edition,
         progress=progress,
+        matrix=progress_cases.entry_matrix(edition, progress.jurors, page_number()),
         balance_form=balance_form,
-        started=progress.started,
+        started=progress_cases.judging_started(edition),
         **_links(),
     ), status
 
@@ -353,10 +363,15 @@ def remove_assignment(edition_id: int, assignment_id: int):
 @login_required
 def progress(edition_id: int):
     edition = load_or_404(Edition, edition_id, can.can_view_judging_progress)
+    progress = progress_cases.jury_progress(edition)
+    wanted = progress_cases.EntryFilter.of(request.args)
     return render_template(
         "judging/progress.html",
         edition=edition,
-        progress=progress_cases.progress(edition),
+        progress=progress,
+        matrix=progress_cases.entry_matrix(edition, progress.jurors, page_number(), wanted),
+        wanted=wanted,
+        entry_filters=progress_cases.ENTRY_FILTERS,
         **_links(),
     )
 
