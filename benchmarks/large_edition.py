@@ -283,7 +283,7 @@ def build(
 
 
 def people(edition_id: int) -> dict:
-    """Who signs in to the edition (with PASSWORD): {"organiser": email, "chair": email, "jurors": [emails]}."""
+    """Who signs in (with PASSWORD): {"organiser": email, "chair": email, "jurors": [emails]}."""
     from app.extensions import db
     from app.models import Edition, JuryMember, User
 
