@@ -46,15 +46,35 @@ def configure(folder: Path, database_url: str | None = None, redis_url: str | No
     return environment
 
 
+def settings_from_environment() -> dict[str, object]:
+    """What `configure` put in the environment, as settings: config.py reads the environment once, when it
+    is first imported, so a second installation in the same process must say its own."""
+    environment = os.environ
+    redis_url = environment.get("REDIS_URL") or None
+    return {
+        "SQLALCHEMY_DATABASE_URI": environment["DATABASE_URL"],
+        "JOBS_QUEUE_URL": environment["JOBS_QUEUE_URL"],
+        "CERTIFICATE_FOLDER": environment["CERTIFICATE_FOLDER"],
+        "UPLOAD_FOLDER": environment["UPLOAD_FOLDER"],
+        "EXPORT_FOLDER": environment["EXPORT_FOLDER"],
+        "MAIL_BACKEND": environment["MAIL_BACKEND"],
+        "PUBLIC_BASE_URL": environment["PUBLIC_BASE_URL"],
+        "LOG_LEVEL": environment.get("LOG_LEVEL", "INFO"),
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": False,
+    }
+
+
 def make_app(fresh_schema: bool = True):
-    """The app, with its tables created (an existing table is an error: the benchmark wants an empty database,
-    and drops what it made at the end with `drop_schema`)."""
+    """The app on the installation `configure` described, with its tables created (an existing table is an
+    error: the benchmark wants an empty database, and drops what it made at the end with `drop_schema`)."""
     from sqlalchemy import inspect
 
     from app import create_app
     from app.extensions import db
 
-    app = create_app(RATELIMIT_ENABLED=False)
+    app = create_app(**settings_from_environment())
     if fresh_schema:
         with app.app_context():
             existing = inspect(db.engine).get_table_names()

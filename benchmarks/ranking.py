@@ -183,14 +183,15 @@ def measure_on(app, label: str, args) -> dict:
 
 def worker_memory(edition_id: int, organiser: str) -> tuple[float, float]:
     """RSS at rest and after the ranking page, in a fresh process on the same database."""
-    output = subprocess.run(
+    child = subprocess.run(
         [sys.executable, __file__, "--memory-of", str(edition_id), "--organiser", organiser],
         env=os.environ,
-        check=True,
         capture_output=True,
         text=True,
-    ).stdout
-    figures = json.loads(output.strip().splitlines()[-1])
+    )
+    if child.returncode != 0:
+        raise SystemExit(f"the memory check failed:\n{child.stderr}")
+    figures = json.loads(child.stdout.strip().splitlines()[-1])
     return figures["rest"], figures["after"]
 
 
