@@ -70,7 +70,8 @@ def app_means(edition_id: int) -> dict[int, float]:
     """The app's own aggregates (the edition's method, the mean), by application id."""
     from app.contests.models import Edition
     from app.extensions import db
-    from app.ranking.scores import load_scores, rank
+    from app.ranking.numbers import rank
+    from app.ranking.scores import load_scores
 
     ranking = rank(load_scores(db.session.get(Edition, edition_id)))
     return {row.entry_id: float(row.aggregate) for row in ranking.rows}
