@@ -118,7 +118,8 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Computed values shared by every process (app/shared_cache.py): in Redis when REDIS_URL is set, else
-    # at most CACHE_MEMORY_ITEMS of them in each process. Keys name the data's state, so they only expire.
+    # at most CACHE_MEMORY_ITEMS of them in each process. Keys name the data's state, so they only expire;
+    # the prefix is followed by a digest of the database's address (installations sharing a Redis stay apart).
     CACHE_DEFAULT_TIMEOUT = int(os.environ.get("CACHE_DEFAULT_TIMEOUT", "86400"))
     CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "prizejury:")
     CACHE_MEMORY_ITEMS = int(os.environ.get("CACHE_MEMORY_ITEMS", "64"))

@@ -11,6 +11,7 @@ kept and the failure is logged; no page fails because of it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
     """Redis (shared by every process and server) when REDIS_URL is set, else a bounded in-process store."""
     config = {
         "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_DEFAULT_TIMEOUT"],
-        "CACHE_KEY_PREFIX": app.config["CACHE_KEY_PREFIX"],
+        "CACHE_KEY_PREFIX": key_prefix(app),
     }
     if app.config.get("REDIS_URL"):
         config |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": app.config["REDIS_URL"]}
@@ -36,6 +37,13 @@ def init_app(app: Flask) -> None:
     else:
         config |= {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": app.config["CACHE_MEMORY_ITEMS"]}
     cache.init_app(app, config=config)
+
+
+def key_prefix(app: Flask) -> str:
+    """CACHE_KEY_PREFIX and a digest of the database's address: installations sharing one Redis never read
+    each other's values (their edition ids and versions are alike), while every server of one shares them."""
+    database = str(app.config.get("SQLALCHEMY_DATABASE_URI", ""))
+    return f"{app.config['CACHE_KEY_PREFIX']}{hashlib.blake2b(database.encode(), digest_size=4).hexdigest()}:"
 
 
 def remember(key: str, compute: Callable[[], T], timeout: int | None = None) -> T:

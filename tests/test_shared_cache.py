@@ -64,3 +64,19 @@ def test_two_processes_share_values_through_redis():
         assert remember("test:shared", compute) == {"value": 1}
         shared_cache.cache.delete("test:shared")
     assert len(calls) == 1
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="needs TEST_REDIS_URL (CI PG pass)")
+def test_installations_sharing_a_redis_keep_their_values_apart(tmp_path):
+    url = os.environ["TEST_REDIS_URL"]
+    one = create_app("testing", REDIS_URL=url, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/one.db")
+    other = create_app("testing", REDIS_URL=url, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/other.db")
+    with one.app_context():
+        remember("ranking:1:1:mean", lambda: "one's")
+    with other.app_context():
+        assert remember("ranking:1:1:mean", lambda: "other's") == "other's"
+    with one.app_context():
+        assert remember("ranking:1:1:mean", lambda: "recomputed") == "one's"
+        shared_cache.cache.delete("ranking:1:1:mean")
+    with other.app_context():
+        shared_cache.cache.delete("ranking:1:1:mean")
