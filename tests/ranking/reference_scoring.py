@@ -1,136 +1,49 @@
 """The straightforward scoring engine, kept as the oracle that `app.ranking.scoring` must agree with.
 
-A frozen copy of `app/ranking/scoring.py` before leave-one-juror-out became incremental: it re-ranks every
-sheet once per juror. Never imported by the app. Standard library only.
+`app.ranking.scoring` computes leave-one-juror-out incrementally; this module ranks the way the engine did
+before that: it re-ranks every sheet once per left-out juror and per method. The dataclasses and the plain
+arithmetic (checked sheets, means, medians, competition ranks) are the engine's own, imported: what is
+checked is the ranking built from them. Never imported by the app. Standard library only.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-MEAN = "mean"
-MEDIAN = "median"
-TRIMMED_MEAN = "trimmed_mean"
-ZSCORE = "zscore"
-METHODS = (MEAN, MEDIAN, TRIMMED_MEAN, ZSCORE)
+from app.ranking.scoring import (
+    AGGREGATE_DECIMALS,
+    MEAN,
+    MEDIAN,
+    METHODS,
+    TRIMMED_MEAN,
+    ZERO_STD_FRACTION,
+    ZSCORE,
+    Criterion,
+    PodiumChange,
+    RankedEntry,
+    Ranking,
+    Scale,
+    Sheet,
+    _check_entries_and_scale,
+    _clamp,
+    _competition_ranks,
+    _criterion_means,
+    _group,
+    _mean,
+    _median,
+    _ordered_criteria,
+    _pstdev,
+    _score_sheets,
+    _Scored,
+    _trimmed_mean,
+)
 
-AGGREGATE_DECIMALS = 6  # aggregates and tie-break means are compared after rounding to this many places
-TRIM_MIN_SHEETS = 5  # from this many sheets on, the trimmed mean drops an entry's highest and lowest total
-ZERO_STD_FRACTION = 1e-9  # a juror's std below this fraction of the scale's range is floating noise: zero
+__all__ = ["Criterion", "Scale", "Sheet", "rank_entries"]
 
-
-@dataclass(frozen=True)
-class Criterion:
-    """A criterion of the edition; criteria are ordered by (position, id)."""
-
-    id: int
-    weight: float = 1
-    position: int = 0
-
-    def __post_init__(self):
-        if not (math.isfinite(self.weight) and self.weight >= 0):
-            raise ValueError(f"criterion {self.id}: the weight must be a finite number >= 0")
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One juror's submitted scores for one entry, keyed by criterion id."""
-
-    juror_id: int
-    entry_id: int
-    scores: Mapping[int, float]
-
-
-@dataclass(frozen=True)
-class Scale:
-    """The edition's scale: scores run from `min` to `max` in steps of `step`."""
-
-    min: float
-    max: float
-    step: float = 1
-
-    def __post_init__(self):
-        if not (self.min < self.max and self.step > 0):
-            raise ValueError("a scale needs min < max and a positive step")
-
-    def points(self) -> tuple[float, ...]:
-        """Every score a juror may give, lowest first."""
-        low, step = float(self.min), float(self.step)
-        count = math.floor((float(self.max) - low) / step + 1e-9) + 1
-        return tuple(round(low + i * step, 9) for i in range(count))
-
-
-@dataclass(frozen=True)
-class PodiumChange:
-    """An alternative ranking that would put the entry on the podium, or take it off."""
-
-    method: str
-    left_out_juror: int | None  # None: the whole jury, under another method
-    rank: int
-    aggregate: float | None  # None: no sheet left for the entry once that juror is left out
-
-
-@dataclass(frozen=True)
-class RankedEntry:
-    """One entry's place in a ranking, with the numbers behind it."""
-
-    entry_id: int
-    rank: int
-    aggregate: float | None  # None when the entry has no sheet
-    criterion_means: Mapping[int, float]  # by criterion id, in criterion order; empty without sheets
-    sheet_count: int
-    total_std: float | None  # population standard deviation of the sheet totals; None without sheets
-    ranks_by_method: Mapping[str, int]  # every method, the ranking's own included
-    rank_interval: tuple[int, int]  # lowest and highest rank, here and with any one juror left out
-    tied: bool  # shares its rank with another entry
-    on_podium: bool
-    podium_changes: tuple[PodiumChange, ...]
-    below_min_sheets: bool
-
-    @property
-    def podium_fragile(self) -> bool:
-        """Whether another method or leaving out one juror would change its podium status."""
-        return bool(self.podium_changes)
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """The entries of an edition in rank order (then by entry id)."""
-
-    method: str
-    prizes: int
-    tie_break: tuple[int, ...]
-    min_sheets: int
-    rows: tuple[RankedEntry, ...]
-
-    def row(self, entry_id: int) -> RankedEntry:
-        """The row of one entry; KeyError if it is not ranked."""
-        for row in self.rows:
-            if row.entry_id == entry_id:
-                return row
-        raise KeyError(entry_id)
-
-    @property
-    def podium(self) -> tuple[RankedEntry, ...]:
-        return tuple(row for row in self.rows if row.on_podium)
-
-    @property
-    def fragile(self) -> tuple[RankedEntry, ...]:
-        return tuple(row for row in self.rows if row.podium_fragile)
-
-
-@dataclass(frozen=True)
-class _Scored:
-    """A checked sheet: its total and its scores in criterion order."""
-
-    juror_id: int
-    entry_id: int
-    total: float
-    scores: tuple[float, ...]
+_REDUCERS = {MEAN: _mean, MEDIAN: _median, TRIMMED_MEAN: _trimmed_mean}
 
 
 @dataclass(frozen=True)
@@ -144,12 +57,6 @@ class _Standings:
         return self.aggregates[entry_id] is not None and self.ranks[entry_id] <= prizes
 
 
-def sheet_total(sheet: Sheet, criteria: Iterable[Criterion]) -> float:
-    """The weighted mean of the sheet's criterion scores."""
-    ordered = _ordered_criteria(criteria)
-    return _weighted_mean(_scores_in_order(sheet, ordered), _weights(ordered))
-
-
 def rank_entries(
     entry_ids: Iterable[int],
     sheets: Iterable[Sheet],
@@ -160,35 +67,8 @@ def rank_entries(
     tie_break: Sequence[int] = (),
     min_sheets: int = 1,
 ) -> Ranking:
-    """Rank the entries by `method` and say how robust each rank is. Input order never matters.
-
-    A sheet's total is the weighted mean of its criterion scores; every sheet must score every criterion.
-    An entry's aggregate is computed from its sheet totals t:
-      mean          the mean of t;
-      median        the median of t (the mean of the two middle totals for an even count);
-      trimmed_mean  the mean of t without its highest and its lowest value when the entry has at least
-                    5 sheets, otherwise the mean of t;
-      zscore        for each juror j, mu_j and sd_j are the mean and population standard deviation of j's
-                    totals over the entries j scored, and z_je = (t_je - mu_j) / sd_j, or z_je = 0 when j
-                    scored a single entry or sd_j is zero (below 1e-9 of the scale's range). With M and S
-                    the mean and population standard deviation of all sheet totals in the ranking:
-                        aggregate_e = clamp(M + S * mean(z_je over e's sheets), scale.min, scale.max).
-                    A constant added to all of one juror's totals leaves every z unchanged; M and S then
-                    move every aggregate by the same increasing map, so ranks change only where clamping
-                    merges entries at an end of the scale.
-
-    Ties: competition ranking (1, 2, 2, 4). Aggregates are compared after rounding to 6 decimals, so
-    floating noise never splits a tie. Entries with equal aggregates are then compared by their mean score
-    on each `tie_break` criterion in turn, higher first (also rounded to 6 decimals); entries still equal
-    share the rank. Entries without sheets have no aggregate and share the rank after every scored entry.
-
-    Robustness: `ranks_by_method` is the entry's rank under every method. `rank_interval` is the lowest and
-    highest rank over this ranking and the rankings recomputed, with the same method and tie-break, without
-    each juror in turn, leaving out those in which the entry has no sheet left. An entry is on the podium
-    when it has sheets and its rank is at most `prizes`; `podium_changes` lists every other method, then
-    every left-out juror, whose ranking would change that. Entries with fewer than `min_sheets` sheets are
-    flagged `below_min_sheets` and ranked as usual.
-    """
+    """The rules are `app.ranking.scoring.rank_entries`'s, applied the plain way: every alternative ranking
+    (each other method, each left-out juror) is computed again from its sheets."""
     if method not in METHODS:
         raise ValueError(f"unknown aggregation method {method!r}; expected one of {METHODS}")
     method = METHODS[METHODS.index(method)]  # a plain str, even when given an enum member
@@ -296,124 +176,3 @@ def _zscore_aggregates(by_entry: Mapping[int, list[_Scored]], scale: Scale) -> d
         entry_id: _clamp(panel_mean + panel_std * _mean([z[s.juror_id, entry_id] for s in own]), scale)
         for entry_id, own in by_entry.items()
     }
-
-
-def _criterion_means(own: Sequence[_Scored], criteria: Sequence[Criterion]) -> Mapping[int, float]:
-    """An entry's mean score per criterion id, in criterion order; empty without sheets."""
-    if not own:
-        return MappingProxyType({})
-    return MappingProxyType(
-        {criterion.id: _mean([sheet.scores[i] for sheet in own]) for i, criterion in enumerate(criteria)}
-    )
-
-
-def _competition_ranks(keys: Mapping[int, tuple[float, ...]]) -> dict[int, int]:
-    """Standard competition ranks (1, 2, 2, 4): the lowest key ranks first, equal keys share a rank."""
-    ranks = {}
-    previous_key, rank = None, 0
-    for position, (entry_id, key) in enumerate(sorted(keys.items(), key=lambda item: (item[1], item[0])), 1):
-        if key != previous_key:
-            previous_key, rank = key, position
-        ranks[entry_id] = rank
-    return ranks
-
-
-def _ordered_criteria(criteria: Iterable[Criterion]) -> tuple[Criterion, ...]:
-    ordered = tuple(sorted(criteria, key=lambda criterion: (criterion.position, criterion.id)))
-    if not ordered:
-        raise ValueError("an edition needs at least one criterion to score")
-    if len({criterion.id for criterion in ordered}) != len(ordered):
-        raise ValueError("criterion ids must be unique")
-    if math.fsum(_weights(ordered)) <= 0:
-        raise ValueError("criterion weights must not all be zero")
-    return ordered
-
-
-def _weights(criteria: Sequence[Criterion]) -> tuple[float, ...]:
-    return tuple(float(criterion.weight) for criterion in criteria)
-
-
-def _scores_in_order(sheet: Sheet, criteria: Sequence[Criterion]) -> tuple[float, ...]:
-    """The sheet's scores in criterion order; ValueError unless it scores exactly these criteria."""
-    missing = [criterion.id for criterion in criteria if sheet.scores.get(criterion.id) is None]
-    unknown = sorted(set(sheet.scores) - {criterion.id for criterion in criteria})
-    if missing or unknown:
-        raise ValueError(
-            f"sheet of juror {sheet.juror_id} for entry {sheet.entry_id}: "
-            f"criteria without a score {missing}, unknown criteria {unknown}"
-        )
-    scores = tuple(float(sheet.scores[criterion.id]) for criterion in criteria)
-    if not all(math.isfinite(score) for score in scores):
-        raise ValueError(f"sheet of juror {sheet.juror_id} for entry {sheet.entry_id}: scores must be finite")
-    return scores
-
-
-def _score_sheets(sheets: Iterable[Sheet], criteria: Sequence[Criterion]) -> list[_Scored]:
-    """Check the sheets and compute their totals, ordered by (entry, juror) whatever the input order."""
-    weights = _weights(criteria)
-    scored = {}
-    for sheet in sheets:
-        key = (sheet.entry_id, sheet.juror_id)
-        if key in scored:
-            raise ValueError(f"juror {sheet.juror_id} has more than one sheet for entry {sheet.entry_id}")
-        scores = _scores_in_order(sheet, criteria)
-        scored[key] = _Scored(sheet.juror_id, sheet.entry_id, _weighted_mean(scores, weights), scores)
-    return [scored[key] for key in sorted(scored)]
-
-
-def _check_entries_and_scale(scored: Iterable[_Scored], entries: Sequence[int], scale: Scale) -> None:
-    known = set(entries)
-    for sheet in scored:
-        if sheet.entry_id not in known:
-            raise ValueError(
-                f"sheet of juror {sheet.juror_id} is for entry {sheet.entry_id}, not in the ranking"
-            )
-        if not all(scale.min <= score <= scale.max for score in sheet.scores):
-            raise ValueError(
-                f"sheet of juror {sheet.juror_id} for entry {sheet.entry_id}: "
-                f"a score is outside the scale {scale.min:g} to {scale.max:g}"
-            )
-
-
-def _group(scored: Iterable[_Scored], key: Callable[[_Scored], int]) -> dict[int, list[_Scored]]:
-    groups = defaultdict(list)
-    for sheet in scored:
-        groups[key(sheet)].append(sheet)
-    return dict(groups)
-
-
-# math.fsum is exact before its final rounding, so sums do not depend on the order of their terms.
-def _mean(values: Sequence[float]) -> float:
-    return math.fsum(values) / len(values)
-
-
-def _pstdev(values: Sequence[float]) -> float:
-    mean = _mean(values)
-    return math.sqrt(math.fsum((value - mean) ** 2 for value in values) / len(values))
-
-
-def _weighted_mean(scores: Sequence[float], weights: Sequence[float]) -> float:
-    return math.fsum(w * s for w, s in zip(weights, scores, strict=True)) / math.fsum(weights)
-
-
-def _median(values: Sequence[float]) -> float:
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _trimmed_mean(values: Sequence[float]) -> float:
-    if len(values) < TRIM_MIN_SHEETS:
-        return _mean(values)
-    return _mean(sorted(values)[1:-1])
-
-
-def _clamp(value: float, scale: Scale) -> float:
-    return min(max(value, scale.min), scale.max)
-
-
-_REDUCERS: dict[str, Callable[[Sequence[float]], float]] = {
-    MEAN: _mean,
-    MEDIAN: _median,
-    TRIMMED_MEAN: _trimmed_mean,
-}
