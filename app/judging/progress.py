@@ -23,9 +23,9 @@ from app.db import utcnow
 from app.extensions import db
 from app.judging import notifications
 from app.judging.conflicts import excluded_pairs, exclusion_label
-from app.judging.enums import Cell, SheetStatus
+from app.judging.enums import Cell
 from app.judging.models import Assignment, JuryMember, ScoreSheet
-from app.judging.queries import jury, status_counts
+from app.judging.queries import cell_column, jury, live_assignments, status_counts
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
@@ -37,30 +37,10 @@ SEARCH_MAX = 100  # characters of a search kept
 ENTRY_FILTERS = ("not_started", "draft", "complete", "short")
 
 
-def cell_column():
-    """The Cell of an assignment row joined (outer) to its sheet, as an SQL expression."""
-    return case(
-        (Assignment.recused_at.is_not(None), Cell.RECUSED.value),
-        (ScoreSheet.id.is_(None), Cell.NOT_STARTED.value),
-        (ScoreSheet.status == SheetStatus.SUBMITTED, Cell.SUBMITTED.value),
-        else_=Cell.DRAFT.value,
-    )
-
-
 def _jury_assignments(edition: Edition, juror_ids):
     """Assignments of these jurors (the edition's jury) on the edition's eligible entries, with their
-    sheet (outer join). The jury is a list of ids: joining its table made SQLite's plan 3 times slower."""
-    return (
-        select()
-        .select_from(Assignment)
-        .join(Application, Application.id == Assignment.application_id)
-        .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(
-            Application.edition_id == edition.id,
-            Application.status == ApplicationStatus.ELIGIBLE,
-            Assignment.juror_id.in_(list(juror_ids)),
-        )
-    )
+    sheet. The jury is a list of ids: joining its table made SQLite's plan 3 times slower."""
+    return live_assignments(Application.edition_id == edition.id, Assignment.juror_id.in_(list(juror_ids)))
 
 
 @dataclass

@@ -241,7 +241,8 @@ class EditionWork:
         return self.assigned - self.submitted
 
 
-def _cell_column():
+def cell_column():
+    """The Cell of an assignment row joined (outer) to its sheet, as an SQL expression."""
     return case(
         (Assignment.recused_at.is_not(None), Cell.RECUSED.value),
         (ScoreSheet.id.is_(None), Cell.NOT_STARTED.value),
@@ -250,19 +251,21 @@ def _cell_column():
     )
 
 
-def _own_live(user: User, edition_ids: list[int]):
-    """The juror's assignments on eligible entries of these editions, with the sheet outer-joined."""
+def live_assignments(*conditions):
+    """Assignments on eligible entries that meet `conditions`, with their sheet outer-joined (select the
+    columns with `.with_only_columns` or `.add_columns`)."""
     return (
         select()
         .select_from(Assignment)
         .join(Application, Application.id == Assignment.application_id)
         .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
-        .where(
-            Assignment.juror_id == user.id,
-            Application.edition_id.in_(edition_ids),
-            Application.status == ApplicationStatus.ELIGIBLE,
-        )
+        .where(Application.status == ApplicationStatus.ELIGIBLE, *conditions)
     )
+
+
+def _own_live(user: User, edition_ids: list[int]):
+    """The juror's assignments on eligible entries of these editions."""
+    return live_assignments(Assignment.juror_id == user.id, Application.edition_id.in_(edition_ids))
 
 
 def juror_work(user: User, paged_edition: int | None = None, page: int = 1) -> list[EditionWork]:
@@ -283,7 +286,7 @@ def juror_work(user: User, paged_edition: int | None = None, page: int = 1) -> l
     edition_ids = [m.edition_id for m in members]
     if paged_edition not in edition_ids:
         paged_edition = edition_ids[0]
-    cell = _cell_column()
+    cell = cell_column()
     counts: dict[int, Counter] = {edition_id: Counter() for edition_id in edition_ids}
     for edition_id, state, count in db.session.execute(
         _own_live(user, edition_ids)
