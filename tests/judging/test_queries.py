@@ -3,6 +3,7 @@ entries or jurors (3 entries × 2 jurors against 25 × 6), and cut their lists i
 
 import pytest
 
+from app.judging import dashboard as judging_dashboard
 from app.judging import progress
 from app.judging import queries as judging_queries
 from tests.conftest import counting_queries
@@ -170,7 +171,7 @@ def test_screening_list_is_cut_into_pages(app, make, db, auth, monkeypatch):
 
 
 def test_juror_dashboard_counts_every_entry_and_shows_one_page(app, make, db, auth, monkeypatch):
-    monkeypatch.setattr(judging_queries, "JUROR_ENTRIES_PER_PAGE", 2)
+    monkeypatch.setattr(judging_dashboard, "JUROR_ENTRIES_PER_PAGE", 2)
     edition, organiser, people, first, _ = build(make, db, 5, 2)
     auth.login(people[0].email)
 

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.formatting import local_datetime
 from app.judging import queries, sheets
 from app.judging.conflicts import conflict_reasons, exclusion_label
+from app.judging.dashboard import juror_work
 from app.judging.enums import SheetSave
 from app.judging.errors import JudgingError
 from app.judging.forms import RecusalForm, Scale, sheet_form
@@ -44,7 +45,7 @@ SAVED_MESSAGES = {
 def dashboard():
     if not can.is_juror(current_user):
         abort(403)
-    work = queries.juror_work(current_user, request.args.get("edition", type=int), page_number())
+    work = juror_work(current_user, request.args.get("edition", type=int), page_number())
     return render_template("judging/dashboard.html", work=work)
 
 
