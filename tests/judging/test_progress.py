@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from app.db import utcnow
 from tests.judging.helpers import page
+from tests.test_french_pages import switch_language
 
 
 def progress_url(edition) -> str:
@@ -116,3 +117,18 @@ def test_progress_and_reminder_forbidden_to_jurors(client, auth, world, outbox):
     token = auth.csrf("/jury")
     assert client.post(f"{progress_url(world.edition)}/remind", data={"csrf_token": token}).status_code == 403
     assert outbox == []
+
+
+def test_matrix_labels_follow_each_pages_language(client, auth, world, make, db):
+    # The labels are worked out once per page: a page in English must not leave them English for the next.
+    e1, _e2, _e3 = world.entries
+    make.score_sheet(world.assignment(world.alice, e1), [1, None, None], status="draft")
+    db.session.commit()
+    auth.login(world.organiser.email)
+
+    english = page(client.get(progress_url(world.edition)))
+    switch_language(client, "fr")
+    french = page(client.get(progress_url(world.edition)))
+
+    assert ">Not started</span>" in english and ">Draft</span>" in english
+    assert ">Not started</span>" not in french and ">Non commencée</span>" in french

@@ -169,3 +169,16 @@ def test_screening_forbidden_to_jurors_and_applicants(client, auth, make, db):
     db.session.refresh(application)
     assert application.status == "submitted"
     assert client.get(screening_url(edition)).status_code == 302
+
+
+def test_an_id_past_the_id_columns_is_not_found_not_an_error(client, auth, make, db):
+    edition = make.edition(phase="judging")
+    organiser = make.organiser()
+    db.session.commit()
+    auth.login(organiser.email)
+
+    for posted in ("9223372036854775808", str(2**31), "-1", "0"):
+        response = auth.post(
+            screening_url(edition), {"application_id": posted, "decision": "eligible", "reason": ""}
+        )
+        assert response.status_code in (404, 422), posted

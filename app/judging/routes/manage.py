@@ -41,10 +41,12 @@ def _links() -> dict:
 
 
 def _int_or_none(value) -> int | None:
+    """A posted id, or None when it is not one (not a number, or past the id columns' 32 bits)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**31 else None
 
 
 # --- Screening -------------------------------------------------------------------------------------------
