@@ -149,7 +149,8 @@ class EntryFilter:
     @classmethod
     def of(cls, args) -> EntryFilter:
         status = args.get("status", "")
-        search = " ".join(args.get("q", "").split())[:SEARCH_MAX]
+        # NUL is no character of a name or a reference (and PostgreSQL refuses it in a query).
+        search = " ".join(args.get("q", "").replace("\x00", " ").split())[:SEARCH_MAX]
         return cls(status=status if status in ENTRY_FILTERS else "", search=search)
 
     @property

@@ -131,7 +131,7 @@ def test_progress_search_finds_an_entry_by_reference(app, make, db, auth):
 
 
 @pytest.mark.parametrize(
-    "query", ["?page=abc", "?page=-3", "?status=nonsense", "?q=%25_%5C", "?q=" + "x" * 500]
+    "query", ["?page=abc", "?page=-3", "?status=nonsense", "?q=%25_%5C", "?q=a%00b", "?q=" + "x" * 500]
 )
 def test_progress_takes_any_filter_or_page_without_failing(app, make, db, auth, query):
     edition, organiser, *_ = build(make, db, 3, 2)
