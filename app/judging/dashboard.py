@@ -17,7 +17,7 @@ from app.contests.models import Edition
 from app.extensions import db
 from app.judging.enums import Cell, SheetStatus
 from app.judging.models import Assignment, JuryMember, ScoreSheet
-from app.judging.queries import ListPage, cell_column, live_assignments
+from app.judging.queries import ListPage, SheetCounts, cell_column, live_assignments
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
@@ -25,7 +25,7 @@ JUROR_ENTRIES_PER_PAGE = 50
 
 
 @dataclass
-class EditionWork:
+class EditionWork(SheetCounts):
     """One edition a juror judges: where they stand (counted in SQL), one page of their live assignments
     by entry number, the next one to score, and the entries they recused from."""
 
@@ -43,18 +43,6 @@ class EditionWork:
     def assignments(self) -> list[Assignment]:
         """The assignments on this page."""
         return self.page.items
-
-    @property
-    def assigned(self) -> int:
-        return self.counts[Cell.NOT_STARTED] + self.counts[Cell.DRAFT] + self.counts[Cell.SUBMITTED]
-
-    @property
-    def submitted(self) -> int:
-        return self.counts[Cell.SUBMITTED]
-
-    @property
-    def outstanding(self) -> int:
-        return self.assigned - self.submitted
 
 
 def _own_live(user: User, edition_ids: list[int]):

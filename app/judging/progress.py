@@ -25,7 +25,7 @@ from app.judging import notifications
 from app.judging.conflicts import excluded_pairs, exclusion_label
 from app.judging.enums import Cell
 from app.judging.models import Assignment, JuryMember, ScoreSheet
-from app.judging.queries import cell_column, jury, live_assignments, status_counts
+from app.judging.queries import SheetCounts, cell_column, jury, live_assignments, status_counts
 from app.submissions.enums import ApplicationStatus
 from app.submissions.models import Application
 
@@ -44,22 +44,9 @@ def _jury_assignments(edition: Edition, juror_ids):
 
 
 @dataclass
-class JurorProgress:
+class JurorProgress(SheetCounts):
     member: JuryMember
     counts: Counter = field(default_factory=Counter)
-
-    @property
-    def assigned(self) -> int:
-        """Sheets expected from this juror: assignments they have not recused from."""
-        return self.counts[Cell.NOT_STARTED] + self.counts[Cell.DRAFT] + self.counts[Cell.SUBMITTED]
-
-    @property
-    def submitted(self) -> int:
-        return self.counts[Cell.SUBMITTED]
-
-    @property
-    def outstanding(self) -> int:
-        return self.assigned - self.submitted
 
     @property
     def percent(self) -> int:

@@ -204,6 +204,24 @@ class ListPage:
         return self.page + 1 if self.has_next else None
 
 
+class SheetCounts:
+    """What a juror stands at, from the `counts` (a Counter of `Cell`s over their assignments) of the
+    dataclass that takes it in."""
+
+    @property
+    def assigned(self) -> int:
+        """Sheets expected: assignments not recused from."""
+        return self.counts[Cell.NOT_STARTED] + self.counts[Cell.DRAFT] + self.counts[Cell.SUBMITTED]
+
+    @property
+    def submitted(self) -> int:
+        return self.counts[Cell.SUBMITTED]
+
+    @property
+    def outstanding(self) -> int:
+        return self.assigned - self.submitted
+
+
 def cell_column():
     """The Cell of an assignment row joined (outer) to its sheet, as an SQL expression."""
     return case(
